@@ -21,8 +21,10 @@ def test_server_info_is_anonymous_and_names_the_base_url(
 
 def test_connection_is_reused_across_requests(any_sandbox: Sandbox, http: requests.Session) -> None:
     first = http.get(f"{any_sandbox.base_url}/status", stream=True)
+    assert first.raw.connection is not None
     sock = first.raw.connection.sock
     first.content  # noqa: B018 - reading the body releases the connection to the pool
     second = http.get(f"{any_sandbox.base_url}/status", stream=True)
+    assert second.raw.connection is not None
     assert second.raw.connection.sock is sock
     assert second.json() == {"state": "RUNNING"}
