@@ -89,9 +89,7 @@ class SandboxApp:
         host = request.host.lower()
         name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
         if not host or (host not in self.trusted_hosts and name not in self.trusted_hosts):
-            raise Answered(
-                html_page("HTTP Status 400 - Bad Request", "<p>Invalid Host header.</p>", status=400)
-            )
+            raise Answered(html_page("HTTP Status 400 - Bad Request", "<p>Invalid Host header.</p>", status=400))
 
     def _inner_path(self, request: Request) -> str:
         context = self.options.context_path

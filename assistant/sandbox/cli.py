@@ -42,14 +42,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--allow-http-consent",
         action="store_true",
-        help="let the OAuth 2.0 consent page work over HTTP, as Jira's "
-        "skip.base.url.https.requirement property does",
+        help="let the OAuth 2.0 consent page work over HTTP, as Jira's skip.base.url.https.requirement property does",
     )
     parser.add_argument("--state", type=Path, metavar="FILE", help="keep the sandbox's data in FILE")
     parser.add_argument("--slow-seconds", type=float, default=2.0, help="delay of the 'slow' fault")
-    parser.add_argument(
-        "--access-token-seconds", type=int, default=3600, help="OAuth 2.0 access token lifetime"
-    )
+    parser.add_argument("--access-token-seconds", type=int, default=3600, help="OAuth 2.0 access token lifetime")
     parser.add_argument("--print-guide", action="store_true", help="explain on stderr how to connect")
 
 
@@ -111,11 +108,15 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    with sandbox:
+    # Already started: entering `with sandbox` would start a second server whose worker threads keep the
+    # process alive after a signal.
+    try:
         info = sandbox.info()
         print(json.dumps(info), flush=True)
         if args.print_guide:
             print(guide(info), file=sys.stderr, flush=True)
         while not stop.wait(0.5):
             pass
+    finally:
+        sandbox.stop()
     return 0

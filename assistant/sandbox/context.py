@@ -73,9 +73,7 @@ class Ctx:
 
     def require_user(self) -> User:
         if self.user is None:
-            raise JiraError(
-                401, ["You are not authenticated. Authentication required to perform this operation."]
-            )
+            raise JiraError(401, ["You are not authenticated. Authentication required to perform this operation."])
         return self.user
 
     def require_scope(self, needed: str) -> None:
@@ -103,9 +101,7 @@ class Ctx:
         try:
             return json.loads(raw)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise JiraError(
-                400, [f"Unexpected character in JSON body at position {getattr(exc, 'pos', 0)}."]
-            ) from exc
+            raise JiraError(400, [f"Unexpected character in JSON body at position {getattr(exc, 'pos', 0)}."]) from exc
 
 
 Handler = Callable[..., Response]

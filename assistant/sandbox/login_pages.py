@@ -29,8 +29,7 @@ def safe_destination(ctx: Ctx, destination: str | None) -> str:
 def _form(ctx: Ctx, destination: str, message: str = "", captcha: bool = False) -> str:
     notice = f"<p class='error' role='alert'>{html.escape(message)}</p>" if message else ""
     captcha_box = (
-        "<p><label><input type='checkbox' name='captcha' value='solved'> I am not a robot (CAPTCHA)"
-        "</label></p>"
+        "<p><label><input type='checkbox' name='captcha' value='solved'> I am not a robot (CAPTCHA)</label></p>"
         if captcha
         else ""
     )
@@ -57,11 +56,7 @@ def login_submit(ctx: Ctx) -> Response:
     locked = user is not None and user.failed_logins >= ctx.options.max_authentication_attempts
     if locked and form.get("captcha") != "solved":
         return html_page("Log in", _form(ctx, destination, "Please complete the CAPTCHA.", captcha=True), 200)
-    if (
-        user is None
-        or not user.active
-        or not secrets.compare_digest(user.password.encode(), password.encode())
-    ):
+    if user is None or not user.active or not secrets.compare_digest(user.password.encode(), password.encode()):
         if user is not None:
             with ctx.state.change():
                 user.failed_logins += 1

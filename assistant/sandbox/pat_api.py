@@ -60,9 +60,7 @@ def create_token(ctx: Ctx) -> Response:
     user = ctx.require_user()
     body = ctx.json_body()
     if not isinstance(body, dict):
-        return _error(
-            400, "com.atlassian.pats.exception.InvalidTokenException", "Request body must be an object."
-        )
+        return _error(400, "com.atlassian.pats.exception.InvalidTokenException", "Request body must be an object.")
     name, days = body.get("name"), body.get("expirationDuration")
     if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_LENGTH:
         return _error(
@@ -70,9 +68,7 @@ def create_token(ctx: Ctx) -> Response:
             "com.atlassian.pats.exception.InvalidTokenNameException",
             f"Token name must be 1 to {MAX_NAME_LENGTH} characters.",
         )
-    if days is not None and (
-        isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_EXPIRY_DAYS
-    ):
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_EXPIRY_DAYS):
         return _error(
             400,
             "com.atlassian.pats.exception.InvalidExpiryException",
@@ -103,10 +99,12 @@ def get_token(ctx: Ctx, token_id: int) -> Response:
     refused = _guard(ctx)
     if refused:
         return refused
-    token = ctx.state.pats.get(token_id)
-    if token is None or token.owner != ctx.username:
+    with ctx.state.lock:
+        token = ctx.state.pats.get(token_id)
+        body = _body(token) if token is not None and token.owner == ctx.username else None
+    if body is None:
         return _error(404, "com.atlassian.pats.exception.TokenNotFoundException", "Token not found.")
-    return json_response(_body(token))
+    return json_response(body)
 
 
 def delete_token(ctx: Ctx, token_id: int) -> Response:

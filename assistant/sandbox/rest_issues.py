@@ -47,22 +47,29 @@ def _object(value: Any, name: str) -> dict[str, Any]:
     return value
 
 
+def _ref_id(value: Any) -> str | None:
+    """An id as Jira reads it from `{"id": ...}`: a string or a number, never a list or an object."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
 def _validate_create(ctx: Ctx, fields: dict[str, Any]) -> tuple[str, str, str | None]:
     errors: dict[str, str] = {}
     for field_id in fields:
         if field_id not in _SCREEN_IDS:
-            errors[field_id] = (
-                f"Field '{field_id}' cannot be set. It is not on the appropriate screen, or unknown."
-            )
+            errors[field_id] = f"Field '{field_id}' cannot be set. It is not on the appropriate screen, or unknown."
     project = fields.get("project")
     if not isinstance(project, dict) or not (project.get("key") or project.get("id")):
         errors["project"] = "project is required"
-    elif project.get("key") != SandboxState.PROJECT_KEY and project.get("id") != SandboxState.PROJECT_ID:
+    elif project.get("key") != SandboxState.PROJECT_KEY and _ref_id(project.get("id")) != SandboxState.PROJECT_ID:
         errors["project"] = "valid project is required"
     issue_type = fields.get("issuetype")
     type_id = None
     if isinstance(issue_type, dict):
-        type_id = issue_type.get("id") or next(
+        type_id = _ref_id(issue_type.get("id")) or next(
             (t.id for t in ISSUE_TYPES.values() if t.name == issue_type.get("name")), None
         )
     if type_id not in ISSUE_TYPES:
@@ -109,9 +116,7 @@ def create_issue(ctx: Ctx) -> Response:
             now,
         )
         state.issues[key] = issue
-    return json_response(
-        {"id": issue.id, "key": issue.key, "self": ctx.self_url(f"/rest/api/2/issue/{issue.id}")}, 201
-    )
+    return json_response({"id": issue.id, "key": issue.key, "self": ctx.self_url(f"/rest/api/2/issue/{issue.id}")}, 201)
 
 
 def _status_body(ctx: Ctx, status_id: str) -> dict[str, Any]:
@@ -214,9 +219,7 @@ def _transition_body(ctx: Ctx, transition_id: str, name: str, to_status: str) ->
 def get_transitions(ctx: Ctx, key: str) -> Response:
     issue = _find_issue(ctx, key)
     allowed = "TRANSITION_ISSUES" in ctx.state.permissions_of(ctx.user)
-    transitions = [
-        _transition_body(ctx, t.id, t.name, t.to_status) for t in TRANSITIONS[issue.status_id] if allowed
-    ]
+    transitions = [_transition_body(ctx, t.id, t.name, t.to_status) for t in TRANSITIONS[issue.status_id] if allowed]
     return json_response({"expand": "transitions", "transitions": transitions})
 
 

@@ -51,8 +51,7 @@ def server_info(ctx: Ctx) -> Response:
 
 def avatar_urls(ctx: Ctx, owner: str) -> dict[str, str]:
     return {
-        f"{size}x{size}": ctx.self_url(f"/secure/useravatar?size={size}&owner={owner}")
-        for size in (16, 24, 32, 48)
+        f"{size}x{size}": ctx.self_url(f"/secure/useravatar?size={size}&owner={owner}") for size in (16, 24, 32, 48)
     }
 
 
@@ -130,9 +129,7 @@ def issue_type_body(ctx: Ctx, issue_type: IssueType) -> dict[str, Any]:
         "self": ctx.self_url(f"/rest/api/2/issuetype/{issue_type.id}"),
         "id": issue_type.id,
         "description": issue_type.description,
-        "iconUrl": ctx.self_url(
-            f"/secure/viewavatar?size=xsmall&avatarId={issue_type.id}&avatarType=issuetype"
-        ),
+        "iconUrl": ctx.self_url(f"/secure/viewavatar?size=xsmall&avatarId={issue_type.id}&avatarType=issuetype"),
         "name": issue_type.name,
         "subtask": False,
     }

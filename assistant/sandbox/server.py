@@ -5,6 +5,7 @@ Tests and the CLI use the same object, so what a user practises against is what 
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import threading
@@ -18,13 +19,31 @@ from cheroot import wsgi
 from cheroot.ssl.builtin import BuiltinSSLAdapter
 from werkzeug.routing import Rule
 
-from assistant.sandbox import login_pages, pat_api, rest_issues, rest_meta
+from assistant.sandbox import (
+    applinks_api,
+    login_pages,
+    oauth1_provider,
+    oauth1_routes,
+    oauth2_provider,
+    oauth2_routes,
+    pat_api,
+    rest_issues,
+    rest_meta,
+)
 from assistant.sandbox.app import SandboxApp
 from assistant.sandbox.options import Fault, SandboxOptions
-from assistant.sandbox.state import SandboxState
+from assistant.sandbox.state import OAuth1Consumer, SandboxState
 from assistant.sandbox.tls import issue_credentials
 
 MISMATCHED_HOST = "jira.internal.invalid"
+log = logging.getLogger(__name__)
+
+
+class _Server(wsgi.Server):
+    """cheroot's server, reporting dropped clients (e.g. one refusing our certificate) to logging, not stderr."""
+
+    def error_log(self, msg: str = "", level: int = logging.INFO, traceback: bool = False) -> None:
+        log.log(logging.DEBUG if level < logging.ERROR else level, "%s", msg, exc_info=traceback)
 
 
 @dataclass(frozen=True)
@@ -53,13 +72,20 @@ class Sandbox:
     # Lifecycle ----------------------------------------------------------------------------------------
 
     def start(self) -> Sandbox:
+        if self._server is not None:
+            raise RuntimeError("this sandbox is already running")
         options = self.options
         app = SandboxApp(
-            state=self.state, options=options, base_url="", trusted_hosts=(), rules=self._rules()
+            state=self.state,
+            options=options,
+            base_url="",
+            trusted_hosts=(),
+            rules=self._rules(),
+            oauth1_verifier=oauth1_provider.verify_resource_request,
         )
         # cheroot rather than werkzeug's development server: Tomcat keeps connections alive, and a client's
         # connection reuse can only be measured against a server that allows it.
-        server = wsgi.Server(
+        server = _Server(
             (options.host, options.port),
             app,
             numthreads=8,
@@ -159,15 +185,38 @@ class Sandbox:
         """What an admin's *Reset failed login count* does in User management."""
         self.state.reset_failed_logins(username)
 
+    def add_oauth2_client(self, name: str, redirects: list[str], scope: str = "WRITE") -> tuple[str, str]:
+        """What an admin's *Create link › External application › Incoming* yields: (client id, secret)."""
+        if not self.options.features.oauth2_provider:
+            raise ValueError(f"Jira {self.jira_version} has no OAuth 2.0 provider (it arrived in 8.22)")
+        problems = oauth2_provider.client_problems(self.state, name, redirects, scope)
+        if problems:
+            raise ValueError("; ".join(f"{field}: {message}" for field, message in problems.items()))
+        owner = self.state.users[SandboxState.ADMIN].key
+        client = oauth2_provider.create_client(self.state, name, redirects, scope, owner)
+        return client.client_id, client.client_secret
+
+    def add_oauth1_consumer(self, key: str, name: str, public_key_pem: str, callback: str | None = None) -> None:
+        """What an admin's applinks setup with an incoming consumer yields; refuses a key Jira refuses."""
+        if not key:
+            raise ValueError("the consumer key must not be empty")
+        pem = oauth1_provider.normalize_public_key(public_key_pem)
+        consumer = OAuth1Consumer(key=key, name=name, public_key_pem=pem, callback=callback)
+        with self.state.change():
+            self.state.oauth1_consumers[key] = consumer
+
     # Internals ---------------------------------------------------------------------------------------
 
     def _rules(self) -> list[Rule]:
         features = self.options.features
         rules = [*rest_meta.ROUTES, *rest_issues.ROUTES, *login_pages.ROUTES]
+        rules += [*oauth1_routes.ROUTES, *applinks_api.ROUTES]
         if features.old_createmeta:
             rules += rest_meta.OLD_CREATEMETA_ROUTES
         if features.personal_access_tokens:
             rules += pat_api.ROUTES
+        if features.oauth2_provider:
+            rules += oauth2_routes.ROUTES
         return rules
 
     def _served_base_url(self, port: int) -> str:

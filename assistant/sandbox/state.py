@@ -250,9 +250,7 @@ class SandboxState:
                 email="jira-link-bot@sandbox.invalid",
                 groups=["jira-software-users"],
                 project_permissions=sorted(service_permissions),
-                failed_logins=(
-                    self.options.max_authentication_attempts if self.options.has(Fault.CAPTCHA) else 0
-                ),
+                failed_logins=(self.options.max_authentication_attempts if self.options.has(Fault.CAPTCHA) else 0),
             )
         )
         self._add_user(
@@ -269,6 +267,8 @@ class SandboxState:
         )
         if self.options.features.personal_access_tokens:
             self.service_pat = self.create_pat(self.SERVICE_ACCOUNT, "jira-link-assistant", None).secret
+        # Written at once: a restart before the first change must find the same passwords, not a new seed.
+        self.save()
 
     def _add_user(self, user: User) -> None:
         self.users[user.username] = user
@@ -291,8 +291,7 @@ class SandboxState:
             return
         with self.lock:
             data: dict[str, Any] = {
-                name: {str(k): dataclasses.asdict(v) for k, v in getattr(self, name).items()}
-                for name in _COLLECTIONS
+                name: {str(k): dataclasses.asdict(v) for k, v in getattr(self, name).items()} for name in _COLLECTIONS
             }
             data["counters"] = self.counters
             data["service_pat"] = self.service_pat

@@ -7,9 +7,7 @@ import requests
 from assistant.sandbox import Sandbox
 
 
-def test_server_info_is_anonymous_and_names_the_base_url(
-    any_sandbox: Sandbox, http: requests.Session
-) -> None:
+def test_server_info_is_anonymous_and_names_the_base_url(any_sandbox: Sandbox, http: requests.Session) -> None:
     response = http.get(f"{any_sandbox.base_url}/rest/api/2/serverInfo")
     assert response.status_code == 200
     assert response.headers["X-AUSERNAME"] == "anonymous"
