@@ -1,12 +1,23 @@
-"""The `jira-link-assistant` command: subcommands for headless work."""
+"""The `jira-link-assistant` command: subcommands for headless work.
+
+Each subcommand lives in its own module with `add_arguments(parser)` and `run(args) -> int`; the table below
+is the only place that names them.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 from assistant import __version__
+
+SUBCOMMANDS = (
+    ("setup", "assistant.commands.setup", "set up and prove a link, without a display"),
+    ("keygen", "assistant.commands.keygen", "generate an RSA key pair for OAuth 1.0a"),
+    ("sandbox", "assistant.sandbox.cli", "run the built-in Jira Data Center sandbox"),
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -16,12 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    from assistant.sandbox import cli as sandbox_cli
-
-    sandbox = commands.add_parser("sandbox", help="run the built-in Jira Data Center sandbox")
-    sandbox_cli.add_arguments(sandbox)
-    sandbox.set_defaults(handler=sandbox_cli.run)
+    for name, module_name, summary in SUBCOMMANDS:
+        module = importlib.import_module(module_name)
+        sub = commands.add_parser(name, help=summary, description=(module.__doc__ or summary).split("\n\n")[0])
+        module.add_arguments(sub)
+        sub.set_defaults(handler=module.run)
     return parser
 
 

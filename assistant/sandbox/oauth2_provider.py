@@ -16,7 +16,7 @@ import urllib.parse
 from collections.abc import Iterable
 from typing import Any
 
-from oauthlib.oauth2 import RequestValidator, WebApplicationServer
+from oauthlib.oauth2 import ClientCredentialsGrant, RequestValidator, WebApplicationServer
 from oauthlib.oauth2.rfc6749 import errors
 
 from assistant.sandbox.context import SCOPE_ORDER
@@ -31,6 +31,14 @@ SERVICE_SCOPES = ("READ_ALL", "MANAGE_SUBSCRIPTIONS")
 MAX_REDIRECT_LENGTH = 450
 PKCE_VALUE = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
 GRANT_TYPES = ("authorization_code", "refresh_token")
+# Jira 11 service accounts: no user in the loop, no refresh token, READ or WRITE only.
+SERVICE_GRANT = "client_credentials"
+SERVICE_GRANT_SCOPES = ("READ", "WRITE")
+
+
+def grant_types(version: JiraVersion) -> tuple[str, ...]:
+    return (*GRANT_TYPES, SERVICE_GRANT) if version.at_least(11, 0) else GRANT_TYPES
+
 
 OAuthRequest = Any  # oauthlib.common.Request, which ships without type information
 
@@ -147,6 +155,9 @@ class JiraRequestValidator(RequestValidator):  # type: ignore[misc]  # oauthlib 
         if client is None or not secrets.compare_digest(client.client_secret.encode(), secret.encode()):
             return False
         request.client, request.client_id = client, client.client_id
+        if form.get("grant_type") == SERVICE_GRANT:
+            # A service account's token acts as the account the client belongs to, not as a consenting user.
+            request.user = SandboxState.SERVICE_ACCOUNT
         return True
 
     def validate_client_id(self, client_id: str, request: OAuthRequest, *args: Any, **kwargs: Any) -> bool:
@@ -173,6 +184,8 @@ class JiraRequestValidator(RequestValidator):  # type: ignore[misc]  # oauthlib 
     def validate_grant_type(
         self, client_id: str, grant_type: str, client: Any, request: OAuthRequest, *args: Any, **kwargs: Any
     ) -> bool:
+        if grant_type == SERVICE_GRANT:
+            return grant_type in grant_types(self.state.options.version) and client.scope in SERVICE_GRANT_SCOPES
         return grant_type in GRANT_TYPES
 
     # Scopes -------------------------------------------------------------------------------------------
@@ -322,7 +335,7 @@ class JiraRequestValidator(RequestValidator):  # type: ignore[misc]  # oauthlib 
             now = state.now()
             state.oauth2_tokens[token["access_token"]] = OAuth2Token(
                 access_token=token["access_token"],
-                refresh_token=token["refresh_token"],
+                refresh_token=token.get("refresh_token", ""),
                 client_id=request.client_id,
                 scope=strongest(request.scopes),
                 user=request.user,
@@ -351,6 +364,9 @@ def _check_pkce_challenge(request: OAuthRequest) -> dict[str, Any]:
 
 def build_server(state: SandboxState) -> WebApplicationServer:
     """A stateless oauthlib server over the state; cheap enough to build per request."""
-    server = WebApplicationServer(JiraRequestValidator(state), token_expires_in=state.options.lifetimes.oauth2_access)
+    validator = JiraRequestValidator(state)
+    server = WebApplicationServer(validator, token_expires_in=state.options.lifetimes.oauth2_access)
     server.auth_grant.custom_validators.post_auth.append(_check_pkce_challenge)
+    if SERVICE_GRANT in grant_types(state.options.version):
+        server.grant_types[SERVICE_GRANT] = ClientCredentialsGrant(validator)
     return server

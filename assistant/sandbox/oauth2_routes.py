@@ -27,6 +27,7 @@ from assistant.sandbox.oauth2_provider import (
     create_client,
     create_secret,
     delete_client,
+    grant_types,
     known_scopes,
     strongest,
 )
@@ -281,7 +282,7 @@ def metadata(ctx: Ctx) -> Response:
             "token_endpoint": f"{base}{TOKEN_PATH}",
             "revocation_endpoint": f"{base}{REVOKE_PATH}",
             "response_types_supported": ["code"],
-            "grant_types_supported": list(GRANT_TYPES),
+            "grant_types_supported": list(grant_types(ctx.options.version)),
             "scopes_supported": list(known_scopes(ctx.options.version)),
             "code_challenge_methods_supported": ["plain", "S256"],
             "token_endpoint_auth_methods_supported": ["client_secret_post"],

@@ -64,6 +64,7 @@ class Features:
     personal_access_tokens: bool
     basic_auth_block_setting: bool
     oauth2_provider: bool
+    service_accounts: bool
     new_create_link_dialog: bool
     per_project_createmeta: bool
     old_createmeta: bool
@@ -74,6 +75,7 @@ class Features:
             personal_access_tokens=version.at_least(8, 14),
             basic_auth_block_setting=version.at_least(8, 16),
             oauth2_provider=version.at_least(8, 22),
+            service_accounts=version.at_least(11, 0),
             new_create_link_dialog=version.at_least(8, 22),
             per_project_createmeta=version.at_least(8, 4),
             old_createmeta=not version.at_least(9, 0),

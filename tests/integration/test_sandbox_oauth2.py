@@ -607,3 +607,24 @@ def test_jira_before_8_22_has_no_oauth2_provider() -> None:
 def test_disabled_provider_plugin_answers_404() -> None:
     with Sandbox(tls=True, faults=["oauth2-disabled"]) as sandbox:
         _all_routes_missing(sandbox)
+
+
+def test_jira_11_service_accounts_use_client_credentials() -> None:
+    with Sandbox(tls=True, jira_version="11.0.0") as sb, session_for(sb) as http:
+        client_id, secret = sb.add_oauth2_client("Service", ["https://connector.example.com/cb"], "WRITE")
+        answer = http.post(
+            f"{sb.base_url}/rest/oauth2/latest/token",
+            data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+        )
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert "refresh_token" not in body
+        me = http.get(f"{sb.base_url}/rest/api/2/myself", headers={"Authorization": f"Bearer {body['access_token']}"})
+        assert me.json()["name"] == sb.service_account.username
+        admin_id, admin_secret = sb.add_oauth2_client("Admin service", ["https://connector.example.com/a"], "ADMIN")
+        refused = http.post(
+            f"{sb.base_url}/rest/oauth2/latest/token",
+            data={"grant_type": "client_credentials", "client_id": admin_id, "client_secret": admin_secret},
+        )
+        assert refused.status_code in (400, 401)
+        assert refused.json()["error"] in ("unauthorized_client", "unsupported_grant_type")
