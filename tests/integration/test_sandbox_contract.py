@@ -1,8 +1,8 @@
 """Every answer the sandbox gives on the documented endpoints has the shape Atlassian's OpenAPI document declares.
 
-The document is Jira Software DC 10.3's own (`/work/shared/contracts`). Its known defects are patched narrowly
-below, each named, so the rest of the document still checks the sandbox; error statuses are validated too: a
-status the document does not declare for an operation fails as `ResponseNotFound`.
+The document is Jira Software DC 10.3's own (`../shared/contracts` beside the checkout). Its known defects are
+patched narrowly below, each named, so the rest of the document still checks the sandbox; error statuses are
+validated too: a status the document does not declare for an operation fails as `ResponseNotFound`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from assistant.sandbox import Sandbox
 from tests.conftest import session_for
 from tests.integration.sandbox_helpers import API, auth, bearer, create_issue, issue_fields
 
-SPEC_PATH = Path("/work/shared/contracts/jira-software-dc-10.3-openapi.json")
+# The team's shared folder sits beside the checkout, in development and in CI alike.
+SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "contracts" / "jira-software-dc-10.3-openapi.json"
 Check = Callable[[requests.Response], None]
 
 
