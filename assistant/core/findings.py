@@ -42,6 +42,13 @@ _ENTRIES = (
         "Server and Data Center.",
     ),
     FindingInfo(
+        "URL_NOT_HTTPS",
+        "url",
+        "Jira is reached over plain HTTP",
+        "Passwords and tokens travel unencrypted, and Jira's OAuth 2.0 consent page refuses to work without HTTPS.",
+        "Use Jira's https:// address; if Jira has none, ask the administrator to put it behind TLS.",
+    ),
+    FindingInfo(
         "DNS_NOT_FOUND",
         "dns",
         "The host name does not resolve",

@@ -60,6 +60,27 @@ class Cancelled(Exception):
     """The user cancelled the chain; steps already run keep their results."""
 
 
+_STEPS = (
+    ("server", "Jira answers and offers this method"),
+    ("identity", "Calls run as the service account"),
+    ("permissions", "The account holds the connector's permissions"),
+    ("create", "Create a test issue"),
+    ("comment", "Comment on it"),
+    ("transition", "Move it through the workflow"),
+    ("cleanup", "Delete it (or close it)"),
+)
+_WRITE_STEPS = frozenset({"create", "comment", "transition", "cleanup"})
+_ACTIONS = {
+    "server": "_server",
+    "identity": "_identity",
+    "permissions": "_permissions_step",
+    "create": "_create",
+    "comment": "_comment",
+    "transition": "_transition",
+    "cleanup": "_cleanup",
+}
+
+
 class ValidationChain:
     """Runs the steps in order and stops at the first failure; `on_step` sees each result as it lands."""
 
@@ -83,42 +104,45 @@ class ValidationChain:
         self.result = ValidationResult()
         self._permissions: dict[str, bool] = {}
 
-    def run(self) -> ValidationResult:
-        steps: list[tuple[str, str, Callable[[], StepResult]]] = [
-            ("server", "Jira answers and offers this method", self._server),
-            ("identity", "Calls run as the service account", self._identity),
-            ("permissions", "The account holds the connector's permissions", self._permissions_step),
-        ]
+    def plan(self) -> list[tuple[str, str]]:
+        """The steps this chain will run, as (id, title)."""
+        steps = [(step_id, title) for step_id, title in _STEPS if step_id not in _WRITE_STEPS]
         if self.write_test:
-            steps += [
-                ("create", "Create a test issue", self._create),
-                ("comment", "Comment on it", self._comment),
-                ("transition", "Move it through the workflow", self._transition),
-                ("cleanup", "Delete it (or close it)", self._cleanup),
-            ]
+            steps += [(step_id, title) for step_id, title in _STEPS if step_id in _WRITE_STEPS]
+        return steps
+
+    def run(self) -> ValidationResult:
         failed: StepResult | None = None
-        for step_id, title, action in steps:
+        for step_id, title in self.plan():
             if self.cancel.is_set():
                 raise Cancelled()
             if failed is not None:
                 self._record(StepResult(step_id, title, "skip", f"not run because “{failed.title}” failed"))
                 continue
-            started = time.perf_counter()
-            try:
-                outcome = action()
-            except JiraProblem as problem:
-                outcome = StepResult(step_id, title, "fail", str(problem), problem=problem)
-            except requests.RequestException as exc:
-                transport = transport_problem(exc)
-                outcome = StepResult(step_id, title, "fail", str(transport), problem=transport)
-            elapsed = (time.perf_counter() - started) * 1000
-            outcome = StepResult(
-                outcome.id or step_id, title, outcome.status, outcome.detail, elapsed, outcome.problem, outcome.warnings
-            )
+            outcome = self.run_step(step_id)
             self._record(outcome)
             if outcome.status == "fail":
                 failed = outcome
         return self.result
+
+    def run_step(self, step_id: str) -> StepResult:
+        """One step on its own, timed; failures come back as a failed result, never as an exception.
+
+        The diagnostics run the steps one by one between their own checks; the order of `plan()` still matters,
+        since later steps use what earlier ones learnt (the identity, the permissions, the test issue).
+        """
+        title = dict(_STEPS)[step_id]
+        action: Callable[[], StepResult] = getattr(self, _ACTIONS[step_id])
+        started = time.perf_counter()
+        try:
+            outcome = action()
+        except JiraProblem as problem:
+            outcome = StepResult(step_id, title, "fail", str(problem), problem=problem)
+        except requests.RequestException as exc:
+            transport = transport_problem(exc)
+            outcome = StepResult(step_id, title, "fail", str(transport), problem=transport)
+        elapsed = (time.perf_counter() - started) * 1000
+        return StepResult(step_id, title, outcome.status, outcome.detail, elapsed, outcome.problem, outcome.warnings)
 
     def _record(self, step: StepResult) -> None:
         self.result.steps.append(step)
