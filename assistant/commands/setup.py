@@ -67,6 +67,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     oauth.add_argument("--redirect-url", help="a redirect URL the connector owns instead of the loopback one")
     oauth.add_argument(
+        "--client-credentials",
+        action="store_true",
+        help="Jira 11 service account: get the token with the client's credentials, no browser",
+    )
+    oauth.add_argument(
         "--paste",
         action="store_true",
         help="paste the redirected URL (or OAuth 1.0a code) instead of the loopback receiver",

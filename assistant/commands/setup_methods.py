@@ -25,7 +25,7 @@ from assistant.core.connection import Connection
 from assistant.core.methods import MethodId
 from assistant.core.profiles import ConnectorProfile
 from assistant.core.versions import ServerFacts
-from assistant.jira import admin
+from assistant.jira import admin, oauth2
 from assistant.jira.dances import OAuth1Dance, OAuth2Dance
 from assistant.jira.oauth1 import OAuth1Consumer
 from assistant.jira.oauth2 import OAuth2App, https_warning
@@ -165,10 +165,17 @@ def setup_oauth2(ctx: SetupContext) -> Connection:
         ctx.show_click_path(MethodId.OAUTH2, redirect_url=redirect, scope=scope)
         client_id = ask("Client ID", args.client_id, flag="--client-id", env="JIRA_CLIENT_ID")
         client_secret = ask_secret("Client secret", env="JIRA_CLIENT_SECRET")
+    app = OAuth2App(client_id, client_secret, redirect, scope)
+    if args.client_credentials:
+        say("Getting a token for the service account's client (client credentials, no browser)…")
+        tokens = oauth2.client_credentials(ctx.session, ctx.base_url, app)
+        connection = ctx.connection(
+            MethodId.OAUTH2, client_id=client_id, scope=tokens.scope, token_expires_at=tokens.expires_at
+        )
+        return connection.with_secrets(client_secret=client_secret, access_token=tokens.access_token)
     warning = https_warning(ctx.base_url)
     if warning:
         say(f"Warning: {warning}")
-    app = OAuth2App(client_id, client_secret, redirect, scope)
     dance = OAuth2Dance(ctx.session, ctx.base_url, app, loopback=not args.paste)
     tokens = _dance(ctx, dance, "Paste the whole address the browser ended on after Allow:")
     say(f"Access token valid until {time.ctime(tokens.expires_at)}")

@@ -3,7 +3,7 @@
 Trust, proxies, timeouts and redirects are decided here once, because each of them has a default in `requests`
 that is wrong for a tool whose job is to prove a connection:
 
-- `requests` lets `REQUESTS_CA_BUNDLE` / `CURL_CA_BUNDLE` override a session's `verify`, and `verify=False`
+- `requests` lets `REQUESTS_CA_BUNDLE` / `CURL_CA_BUNDLE` override a session's `verify`, and turning `verify` off
   switches checking off. The adapter below ignores `verify` entirely: trust is the OS store (see `trust`)
   plus the CA file the user picked, and certificate checking is always on.
 - Without a timeout a request can hang forever; every request gets connect and read timeouts.

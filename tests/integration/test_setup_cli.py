@@ -210,3 +210,15 @@ def test_oauth1_generic_setup_on_8_20_with_out_of_band_code(tmp_path: Path) -> N
     outcome = json.loads(result.stdout)
     assert outcome["ok"] is True
     assert outcome["jira_version"] == "8.20.14"
+
+
+def test_oauth2_client_credentials_for_a_jira_11_service_account(tmp_path: Path) -> None:
+    with sandbox_process("--tls", "--jira-version", "11.0.0") as info:
+        client_id, secret = _oauth2_client(info, "https://connector.example.com/callback")
+        env = cli_env(tmp_path, {"JIRA_CLIENT_ID": client_id, "JIRA_CLIENT_SECRET": secret})
+        result = run_cli([*_common(info, "oauth2"), "--client-credentials"], env)
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    assert outcome["ok"] is True
+    assert outcome["identity"] == "jira-link-bot"
+    assert "Authorization URL" not in result.stderr
