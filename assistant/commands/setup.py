@@ -165,13 +165,14 @@ class _Setup:
 
     def _target(self) -> Target:
         url = ask("Jira base URL", self.args.url, flag="--url")
-        host = urllib.parse.urlsplit(url if "://" in url else f"https://{url}").hostname or ""
-        if host.endswith(CLOUD_SUFFIX):
-            raise JiraProblem("URL_IS_CLOUD", f"{host} is a Jira Cloud site")
         try:
-            return Target(url, ca_file=self.args.ca_file, proxy=self.args.proxy, read_timeout=self.args.timeout)
+            target = Target(url, ca_file=self.args.ca_file, proxy=self.args.proxy, read_timeout=self.args.timeout)
         except SessionError as exc:
             raise JiraProblem("URL_INVALID", str(exc)) from exc
+        host = urllib.parse.urlsplit(target.base_url).hostname or ""
+        if host.endswith(CLOUD_SUFFIX):
+            raise JiraProblem("URL_IS_CLOUD", f"{host} is a Jira Cloud site")
+        return target
 
     def _profile(self) -> ConnectorProfile:
         try:

@@ -335,6 +335,43 @@ _ENTRIES = (
         "Read Jira's message in the evidence: usually a required field, a screen without the field, or a "
         "workflow condition.",
     ),
+    FindingInfo(
+        "WRITE_CLEANUP_LEFT",
+        "write",
+        "The test issue is left in Jira",
+        "The account may neither delete the test issue nor move it to a Done status.",
+        "Delete the issue named in the detail by hand (its summary starts with 'Jira Link Assistant'), or grant "
+        "the account Delete Issues in Project settings › Permissions.",
+    ),
+    FindingInfo(
+        "IDENTITY_NOT_SERVICE_ACCOUNT",
+        "identity",
+        "Calls run as another account than the connection names",
+        "The credentials belong to someone else: a token created or authorised by a person's account, or a "
+        "password typed for the wrong user.",
+        "Authorise again (or create the token) while logged in to Jira as the service account, so the "
+        "connector does not act as a person.",
+    ),
+    FindingInfo(
+        "NETWORK_INTERNAL_ONLY",
+        "dns",
+        "Jira is reachable only inside a private network",
+        "The host resolves to private, loopback or link-local addresses, or its name is one only an internal "
+        "resolver knows (.local, .internal, .corp, .lan, or a name without a domain). A connector running "
+        "outside that network (a cloud service) cannot reach it.",
+        "Keep Jira private: run the connector inside the network, or install the vendor's agent there, which "
+        "opens an outbound tunnel to the connector so no inbound port is opened. Do not expose Jira to the "
+        "internet just for the connector.",
+    ),
+    FindingInfo(
+        "TLS_EXPIRING_SOON",
+        "tls",
+        "The server's certificate expires soon",
+        "A certificate in the chain Jira presents expires within 14 days; after that every connection fails "
+        "with an untrusted-certificate error.",
+        "Ask the Jira administrator to renew the certificate on Jira's reverse proxy (or Tomcat connector) "
+        "before the date shown.",
+    ),
 )
 
 FINDINGS: MappingProxyType[str, FindingInfo] = MappingProxyType({e.code: e for e in _ENTRIES})

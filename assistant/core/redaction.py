@@ -63,6 +63,9 @@ SECRET_NAMES = (
     "cookie",
     "set-cookie",
     "jsessionid",
+    # requests-oauthlib's names for the OAuth 1.0a token and its secret, which it logs at DEBUG.
+    "resource_owner_key",
+    "resource_owner_secret",
 )
 _NAMES = "|".join(sorted((re.escape(n) for n in SECRET_NAMES), key=len, reverse=True))
 # name=value in query strings, forms and OAuth headers (quoted or not).
@@ -92,12 +95,21 @@ def redact_text(text: str, known_secrets: Iterable[str] = ()) -> str:
 
 def redact_url(url: str) -> str:
     """Keeps scheme, host, path and parameter names; credential values and user-info are replaced."""
-    parts = urllib.parse.urlsplit(url)
-    netloc = parts.hostname or ""
-    if parts.port:
-        netloc = f"{netloc}:{parts.port}"
-    if ":" in (parts.hostname or ""):
-        netloc = f"[{parts.hostname}]" + (f":{parts.port}" if parts.port else "")
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:  # unreadable (e.g. an unclosed IPv6 bracket): show it as text, credentials removed
+        return redact_text(re.sub(r"//[^/@]*@", f"//{REDACTED}@", url))
+    try:
+        port = parts.port
+    except ValueError:  # an out-of-range port: show what was written, minus any user-info
+        port = None
+        netloc = parts.netloc.rpartition("@")[2]
+    else:
+        netloc = parts.hostname or ""
+        if ":" in netloc:
+            netloc = f"[{netloc}]"
+        if port:
+            netloc = f"{netloc}:{port}"
     if parts.username or parts.password:
         netloc = f"{REDACTED}@{netloc}"
     query = redact_text(parts.query)

@@ -93,7 +93,12 @@ class DiagnosticContext:
             session = self.session()
             attach(session, self.connection)
             self._chain = ValidationChain(
-                session, self.connection, self.needed_permissions, write_test=self.write_test, cancel=self.cancel
+                session,
+                self.connection,
+                self.needed_permissions,
+                write_test=self.write_test,
+                project_key=self.project_key,
+                cancel=self.cancel,
             )
         return self._chain
 

@@ -124,6 +124,14 @@ def _shown(url: str) -> str:
     return _USERINFO.sub(lambda m: f"{m.group(1) or ''}***@", url)
 
 
+def _split(text: str, what: str) -> urllib.parse.SplitResult:
+    """urlsplit, with its ValueError (e.g. an unclosed IPv6 bracket) turned into a message naming the field."""
+    try:
+        return urllib.parse.urlsplit(text)
+    except ValueError as exc:
+        raise TargetError(f"{what} cannot be read: {exc}") from None
+
+
 def _checked_base_url(url: str) -> str:
     text = url.strip()
     if not text:
@@ -134,8 +142,8 @@ def _checked_base_url(url: str) -> str:
         raise TargetError(
             f"the Jira base URL {_shown(text)!r} has no scheme: write it in full, e.g. https://{_shown(text)}"
         )
-    parts = urllib.parse.urlsplit(text)
     shown = _shown(text)
+    parts = _split(text, f"the Jira base URL {shown!r}")
     if parts.scheme.lower() not in ("http", "https"):
         raise TargetError(f"the Jira base URL {shown!r} uses {parts.scheme}://; Jira is reached over https://")
     if not parts.hostname:
@@ -159,7 +167,7 @@ def _checked_proxy(proxy: str) -> str:
     shown = _shown(text)
     if "://" not in text:
         raise TargetError(f"the proxy {shown!r} has no scheme: write it in full, e.g. http://{shown}")
-    parts = urllib.parse.urlsplit(text)
+    parts = _split(text, f"the proxy {shown!r}")
     if parts.scheme.lower() not in ("http", "https"):
         raise TargetError(f"the proxy {shown!r} uses {parts.scheme}://; only http:// and https:// proxies work")
     if not parts.hostname:

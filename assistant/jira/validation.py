@@ -91,11 +91,13 @@ class ValidationChain:
         needed_permissions: Sequence[str],
         *,
         write_test: bool = False,
+        project_key: str | None = None,
         on_step: Callable[[StepResult], None] | None = None,
         cancel: threading.Event | None = None,
     ) -> None:
         self.session = session
         self.connection = connection
+        self.project_key = project_key or connection.project_key
         self.base = connection.base_url.rstrip("/")
         self.needed = list(needed_permissions)
         self.write_test = write_test
@@ -229,7 +231,7 @@ class ValidationChain:
         return StepResult("identity", "", "pass", detail)
 
     def _permissions_step(self) -> StepResult:
-        project = self.connection.project_key
+        project = self.project_key
         if not project:
             return StepResult("permissions", "", "skip", "no project chosen")
         query = urllib.parse.urlencode({"projectKey": project})
@@ -248,7 +250,7 @@ class ValidationChain:
         return StepResult("permissions", "", "pass", detail)
 
     def _create(self) -> StepResult:
-        project = self.connection.project_key
+        project = self.project_key
         if not project:
             raise JiraProblem("PROJECT_NOT_FOUND", "the write test needs a project")
         types = self._json("GET", f"/rest/api/2/issue/createmeta/{project}/issuetypes")

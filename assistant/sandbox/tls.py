@@ -1,7 +1,7 @@
 """A throw-away certificate authority and server certificate, so the sandbox can serve real HTTPS.
 
 Clients trust the CA file explicitly (as a user-picked CA file), never by switching verification off. EC P-256
-keys keep start-up well under a second; the certificates live one day, the sandbox is not kept for longer.
+keys keep start-up well under a second; the certificates live 30 days, past the diagnostics' 14-day expiry warning.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def issue_credentials(directory: Path, extra_names: tuple[str, ...] = ()) -> Ser
         .public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -84,7 +84,7 @@ def issue_credentials(directory: Path, extra_names: tuple[str, ...] = ()) -> Ser
         .public_key(server_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
         .add_extension(x509.SubjectAlternativeName(alt_names), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)

@@ -222,3 +222,10 @@ def test_oauth2_client_credentials_for_a_jira_11_service_account(tmp_path: Path)
     assert outcome["ok"] is True
     assert outcome["identity"] == "jira-link-bot"
     assert "Authorization URL" not in result.stderr
+
+
+def test_unreadable_url_is_named_not_a_traceback(tmp_path: Path) -> None:
+    result = run_cli(["setup", "--url", "https://[jira.example.com", "--format", "json"], cli_env(tmp_path))
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["error"]["code"] == "URL_INVALID"
+    assert "Traceback" not in result.stderr

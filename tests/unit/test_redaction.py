@@ -81,3 +81,10 @@ def test_log_records_are_redacted_before_they_are_written(caplog: pytest.LogCapt
 def test_any_token_value_after_a_secret_name_is_removed(value: str) -> None:
     for name in ("access_token", "oauth_verifier", "client_secret", "password"):
         assert value not in redact_text(f"x=1&{name}={value}&y=2").replace(f"{name}=", "")
+
+
+@pytest.mark.parametrize("url", ["https://bot:pw-123456@[jira.example.com/x?code=abc", "https://h:99999/?token=abc"])
+def test_unreadable_urls_are_still_redacted(url: str) -> None:
+    shown = redact_url(url)
+    assert "pw-123456" not in shown
+    assert "abc" not in shown
