@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/jira-link-assistant sandbox --print-guide
+	$(BIN)/jira-link-assistant
 
 test: $(STAMP) lint typecheck pytest
 

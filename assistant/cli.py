@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -32,7 +33,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--sandbox", action="store_true", help="wizard only: try it against the built-in sandbox")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name, summary in SUBCOMMANDS:
-        sub = commands.add_parser(name, help=summary, description=summary)
+        sub = commands.add_parser(
+            name, help=summary, description=summary, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
         if only is None or name == only:
             # Only the chosen subcommand's module is imported: start-up is part of every command's latency.
             module = importlib.import_module(module_name)
@@ -51,9 +54,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(arguments)
     handler = getattr(args, "handler", None)
     if handler is None:
+        if not _display_available():
+            print(
+                "jira-link-assistant: no display here for the wizard. Use the headless commands (setup, diagnose, "
+                "bundle, keygen, sandbox; see --help), or run the wizard where a desktop session is available.",
+                file=sys.stderr,
+            )
+            return 2
         # Imported only here, so the headless subcommands never load Qt.
         from assistant.gui.app import main as wizard
 
         return wizard(["--sandbox"] if args.sandbox else [])
-    result: int = handler(args)
+    try:
+        result: int = handler(args)
+    except BrokenPipeError:
+        # A reader such as `head` closed the pipe; nothing more can be said on stdout.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return result
+
+
+def _display_available() -> bool:
+    """Qt aborts without a display (blaming libxcb); on Linux look before loading it."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

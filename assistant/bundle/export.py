@@ -191,7 +191,7 @@ def _secrets_to_export(connection: Connection, mode: Mode) -> dict[str, str]:
     if missing:
         names = ", ".join(kind.replace("_", " ") for kind in missing)
         raise BundleError(
-            f"the {connection.method} connection {connection.name!r} has no {names} here, so a {mode} bundle would "
-            "not work; export with --secrets omitted, or set the connection up again"
+            f"the {connection.method} connection {connection.name!r} has no {names} here, so a bundle with "
+            f"{mode} secrets would not work; export with --secrets omitted, or set the connection up again"
         )
     return {kind: connection.secrets[kind] for kind in _carried(connection)}

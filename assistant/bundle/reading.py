@@ -95,7 +95,7 @@ def secrets_from_store(opened: OpenedBundle, store: SecretStore) -> Secrets:
             raise BundleSecretsError(str(exc), "secrets.entries") from None
         if not value:
             raise BundleSecretsError(
-                f"the keyring entry {entry} does not exist in {store.location}; this bundle only works where its "
+                f"the keyring entry {entry} is not here (secrets: {store.location}); this bundle only works where its "
                 "secrets are kept: export it there with --secrets encrypted",
                 "secrets.entries",
             )

@@ -130,11 +130,7 @@ def _export(args: argparse.Namespace, outcome: dict[str, Any]) -> int:
     if args.format == "env":
         text = env_text(connection, include_secrets=args.plaintext_secrets)
         return _write(args, f"{connection.name}.env", text.encode("utf-8"), clear_text, "environment variables")
-    passphrase = None
-    if mode == "encrypted":
-        passphrase = ask_secret("Bundle passphrase", env=PASSPHRASE_ENV, confirm=True)
-        if len(passphrase) < MIN_PASSPHRASE_CHARS:
-            raise UsageError(f"the passphrase must have at least {MIN_PASSPHRASE_CHARS} characters")
+    passphrase = bundle_passphrase() if mode == "encrypted" else None
     profile = _profile(args, connection)
     validation = None if args.no_validate else _validate_for_export(connection, profile, args.timeout)
     if mode == "encrypted":
@@ -303,3 +299,19 @@ def _import(args: argparse.Namespace, outcome: dict[str, Any]) -> int:
 
 
 _ACTIONS = {"export": _export, "inspect": _inspect, "verify": _verify, "import": _import}
+
+
+def bundle_passphrase() -> str:
+    """A new bundle's passphrase: BUNDLE_PASSPHRASE, or asked twice without echo."""
+    passphrase = ask_secret("Bundle passphrase", env=PASSPHRASE_ENV, confirm=True)
+    if len(passphrase) < MIN_PASSPHRASE_CHARS:
+        raise UsageError(f"the passphrase must have at least {MIN_PASSPHRASE_CHARS} characters")
+    return passphrase
+
+
+def export_sealed(
+    path: Path, connection: Connection, profile: ConnectorProfile, result: ValidationResult, passphrase: str
+) -> None:
+    """What `setup --export` writes: the just-proven link as an encrypted bundle."""
+    bundle = build_bundle(connection, profile, BundleValidation.from_result(result), "encrypted", passphrase)
+    write_bundle(path, dump_bundle(bundle), "encrypted")

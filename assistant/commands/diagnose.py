@@ -37,7 +37,21 @@ from assistant.jira.session import Target, TargetError, open_session
 FORMATS = ("text", "json", "markdown", "html", "summary")
 
 
+ENVIRONMENT_HELP = """\
+credentials (never taken from arguments):
+  basic   JIRA_USERNAME, JIRA_PASSWORD
+  pat     JIRA_API_TOKEN
+  oauth2  JIRA_ACCESS_TOKEN
+  oauth1  JIRA_CONSUMER_KEY, JIRA_PRIVATE_KEY_FILE, JIRA_OAUTH_TOKEN, JIRA_OAUTH_TOKEN_SECRET
+  bundle  BUNDLE_PASSPHRASE
+Missing ones are asked for without echo when a terminal is attached. A connection saved by `setup`
+(--connection NAME) brings its own from the system keyring.
+
+exit codes: 0 every check passed (warnings allowed), 1 a check failed, 2 usage error."""
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = ENVIRONMENT_HELP
     source = parser.add_argument_group("what to diagnose (one of)")
     source.add_argument("--url", help="Jira's base URL, e.g. https://jira.example.com")
     source.add_argument(
@@ -50,7 +64,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     how.add_argument("--consumer-key", help="oauth1: the consumer key (or JIRA_CONSUMER_KEY)")
     how.add_argument("--private-key", type=Path, help="oauth1: the private key PEM (or JIRA_PRIVATE_KEY_FILE)")
     net = parser.add_argument_group("network")
-    net.add_argument("--ca-bundle", type=Path, metavar="FILE", help="a CA certificate (PEM) to trust besides the OS's")
+    net.add_argument(
+        "--ca-bundle",
+        "--ca-file",
+        dest="ca_bundle",
+        type=Path,
+        metavar="FILE",
+        help="a CA certificate (PEM) to trust besides the OS's",
+    )
     net.add_argument("--proxy", metavar="URL", help="HTTP(S) proxy (otherwise the environment's)")
     net.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS", help="per network step")
     parser.add_argument("--project", metavar="KEY", help="check the account's permissions in this project")

@@ -12,6 +12,7 @@ and the remedy); 2 usage error (a bad URL, a missing value without a terminal, a
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import urllib.parse
 from pathlib import Path
@@ -20,16 +21,18 @@ from typing import Any
 import requests
 
 from assistant.commands import setup_methods
+from assistant.commands.bundle import bundle_passphrase, export_sealed
 from assistant.commands.prompts import UsageError, ask, say
 from assistant.core import saved
 from assistant.core.connection import Connection
 from assistant.core.methods import MethodId, assess
 from assistant.core.profiles import ConnectorProfile, ProfileError, default_profile, load_profile
-from assistant.core.secrets import open_secret_store
-from assistant.core.versions import ServerFacts, ServerInfoError
-from assistant.jira.answers import json_body, raise_for_answer
+from assistant.core.secrets import SecretStore, open_secret_store
+from assistant.core.versions import ServerFacts
 from assistant.jira.auth import attach
-from assistant.jira.problems import Evidence, JiraProblem, transport_problem
+from assistant.jira.loopback import LoopbackError
+from assistant.jira.problems import JiraProblem
+from assistant.jira.server_info import read_server_facts
 from assistant.jira.session import SessionError, Target, open_session
 from assistant.jira.validation import StepResult, ValidationChain, ValidationResult
 
@@ -40,7 +43,13 @@ _MARKS = {"pass": "✔", "warn": "!", "fail": "✘", "skip": "-"}
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     where = parser.add_argument_group("where Jira is")
     where.add_argument("--url", help="Jira's base URL, e.g. https://jira.example.com")
-    where.add_argument("--ca-file", type=Path, help="a CA certificate (PEM) to trust besides the system's")
+    where.add_argument(
+        "--ca-file",
+        "--ca-bundle",
+        dest="ca_file",
+        type=Path,
+        help="a CA certificate (PEM) to trust besides the system's",
+    )
     where.add_argument("--proxy", help="HTTP(S) proxy URL (otherwise the environment's)")
     where.add_argument("--timeout", type=float, default=20.0, help="read timeout per request in seconds")
     how = parser.add_argument_group("how the link authenticates")
@@ -49,6 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     how.add_argument("--username", help="the service account (default: the profile's suggestion)")
     how.add_argument("--project", help="project key whose permissions to check (and to write in)")
     how.add_argument("--name", default="jira-link", help="name to save the connection under")
+    how.add_argument("--link-name", help="name of the link in Jira (default: the profile's)")
     how.add_argument(
         "--create-in-jira",
         action="store_true",
@@ -87,6 +97,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--write-test", action="store_true", help="prove writing: create, comment, transition and delete a test issue"
     )
+    parser.add_argument(
+        "--export",
+        type=Path,
+        metavar="FILE",
+        help="also seal the secrets into an encrypted bundle FILE (needed where no system keyring is usable)",
+    )
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmations")
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -99,10 +115,13 @@ def run(args: argparse.Namespace) -> int:
         code = 0 if result.ok else 1
         if not result.ok and result.first_failure and result.first_failure.problem:
             _report_problem(result.first_failure.problem, outcome)
-    except UsageError as exc:
+    except (UsageError, SessionError) as exc:
         say(f"error: {exc}")
         outcome["error"] = {"code": "USAGE", "message": str(exc)}
         code = 2
+    except LoopbackError as exc:
+        _report_problem(JiraProblem("OAUTH_CALLBACK_MISSING", str(exc)), outcome)
+        code = 1
     except JiraProblem as problem:
         _report_problem(problem, outcome)
         code = 2 if problem.code in ("URL_INVALID", "URL_IS_CLOUD") else 1
@@ -130,11 +149,15 @@ def _report_problem(problem: JiraProblem, outcome: dict[str, Any]) -> None:
 class _Setup:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
+        self.passphrase: str | None = None
 
     def run(self) -> tuple[ValidationResult, Connection, str]:
         args = self.args
+        if args.timeout <= 0:
+            raise UsageError("--timeout must be a positive number of seconds")
         target = self._target()
         profile = self._profile()
+        store = self._storage()
         with open_session(target) as session:
             facts = self._server_facts(session, target)
             method = self._choose_method(facts)
@@ -156,12 +179,29 @@ class _Setup:
             ).run()
         if not result.ok:
             return result, connection, "nothing was stored"
-        store = open_secret_store()
+        if result.identity and result.identity != connection.username:
+            # OAuth links act as whoever clicked Allow: record the account Jira actually reported.
+            connection = dataclasses.replace(connection, username=result.identity)
         path = saved.persist(connection, store)
         say(f"\nThe link works. Settings saved to {path}.\nSecrets: {store.location}.")
-        if not store.persistent:
-            say("Export an encrypted bundle before this program ends, or the secrets are gone.")
-        return result, connection, store.location
+        if args.export:
+            assert self.passphrase is not None
+            export_sealed(args.export, connection, profile, result, self.passphrase)
+            say(f"Encrypted bundle written to {args.export}.")
+        return result, connection, store.location if store.persistent else f"the encrypted bundle {args.export}"
+
+    def _storage(self) -> SecretStore:
+        """Where the secrets will go, decided before anything is created in Jira that could not be kept."""
+        store = open_secret_store()
+        if not store.persistent and not self.args.export:
+            raise UsageError(
+                f"secrets would be {store.location}, and lost when setup ends. Give --export FILE to seal them "
+                "into an encrypted bundle (passphrase from BUNDLE_PASSPHRASE or a prompt), or run setup where a "
+                "system keyring is available"
+            )
+        if self.args.export:
+            self.passphrase = bundle_passphrase()
+        return store
 
     def _target(self) -> Target:
         url = ask("Jira base URL", self.args.url, flag="--url")
@@ -182,15 +222,7 @@ class _Setup:
 
     def _server_facts(self, session: requests.Session, target: Target) -> ServerFacts:
         say(f"Reading {target.base_url}/rest/api/2/serverInfo …")
-        try:
-            response = session.get(target.url("/rest/api/2/serverInfo"))
-        except requests.RequestException as exc:
-            raise transport_problem(exc) from exc
-        raise_for_answer(response)
-        try:
-            facts = ServerFacts.from_server_info(json_body(response))
-        except ServerInfoError as exc:
-            raise JiraProblem("HTTP_NOT_JIRA", f"this is not Jira's serverInfo: {exc}", Evidence.of(response)) from exc
+        facts = read_server_facts(session, target.base_url)
         say(f'Jira {facts.version} ({facts.deployment}), "{facts.title}", base URL {facts.base_url}')
         if facts.base_url.rstrip("/") != target.base_url:
             say(f"! Jira believes its base URL is {facts.base_url}, not {target.base_url}: OAuth may fail.")

@@ -27,6 +27,7 @@ from assistant.core.profiles import ConnectorProfile
 from assistant.core.versions import ServerFacts
 from assistant.jira import admin, oauth2
 from assistant.jira.dances import OAuth1Dance, OAuth2Dance
+from assistant.jira.loopback import ensure_port_free
 from assistant.jira.oauth1 import OAuth1Consumer
 from assistant.jira.oauth2 import OAuth2App, https_warning
 from assistant.jira.session import Target, open_session
@@ -56,6 +57,10 @@ class SetupContext:
         self.username = username
         self.base_url = target.base_url
 
+    @property
+    def link_name(self) -> str:
+        return str(self.args.link_name or self.profile.link_name)
+
     def connection(self, method: MethodId, **fields: object) -> Connection:
         return Connection(
             base_url=self.base_url,
@@ -72,7 +77,7 @@ class SetupContext:
     def show_click_path(self, method: MethodId, **extra: str) -> None:
         values = {
             "base_url": self.base_url,
-            "link_name": self.profile.link_name,
+            "link_name": self.link_name,
             "service_account": self.username,
             "scope": self.args.scope or self.profile.scope.value,
             **extra,
@@ -134,7 +139,7 @@ def setup_basic(ctx: SetupContext) -> Connection:
 def setup_pat(ctx: SetupContext) -> Connection:
     if ctx.args.create_pat:
         password = ask_secret(f"Password of {ctx.username} (to create the token as that account)", env="JIRA_PASSWORD")
-        plan = admin.plan_personal_token(ctx.base_url, ctx.profile.link_name[:40], ctx.args.pat_days)
+        plan = admin.plan_personal_token(ctx.base_url, ctx.link_name[:40], ctx.args.pat_days)
         ctx.approve([plan], "Send this request to Jira?")
         own = open_session(ctx.target)
         own.auth = (ctx.username, password)
@@ -154,8 +159,10 @@ def setup_oauth2(ctx: SetupContext) -> Connection:
     args = ctx.args
     redirect = args.redirect_url or f"http://localhost:{args.redirect_port}/callback"
     scope = args.scope or ctx.profile.scope.value
+    if not (args.paste or args.client_credentials or args.redirect_url):
+        ensure_port_free(args.redirect_port)
     if args.create_in_jira:
-        plan = admin.plan_oauth2_client(ctx.base_url, ctx.profile.link_name, redirect, scope)
+        plan = admin.plan_oauth2_client(ctx.base_url, ctx.link_name, redirect, scope)
         ctx.approve([plan], "Create this incoming link in Jira?")
         with ctx.admin_session() as session:
             created = admin.create_oauth2_client(session, plan)
@@ -244,7 +251,7 @@ def setup_oauth1(ctx: SetupContext, method: MethodId) -> Connection:
         plans = admin.plan_oauth1_link(
             ctx.base_url,
             app_url,
-            link_name=ctx.profile.link_name,
+            link_name=ctx.link_name,
             consumer_key=consumer_key,
             consumer_name=consumer_name,
             public_key_pem=public_pem,

@@ -78,8 +78,8 @@ _ENTRIES = (
         "The server's certificate is not trusted",
         "The certificate chain does not lead to a certificate authority this machine trusts: often a "
         "company CA or a self-signed certificate.",
-        "Get the company's CA certificate (PEM) from the Jira administrator and choose it as the CA file. "
-        "Never switch certificate checks off.",
+        "Get the company's CA certificate (PEM) from the Jira administrator and choose it as the CA file "
+        "(--ca-file on the command line, Trust a CA file… in the wizard). Never switch certificate checks off.",
     ),
     FindingInfo(
         "TLS_EXPIRED",
@@ -186,7 +186,7 @@ _ENTRIES = (
         "auth",
         "The token was not accepted (the call ran as anonymous)",
         "Jira silently ignores a bad, expired or revoked Personal Access Token or OAuth 2.0 token and runs "
-        "the request as anonymous.",
+        "the request as anonymous. The same happens to every PAT when an administrator has disabled them.",
         "Create a new token (Profile › Personal Access Tokens) and check its expiry; make sure it is sent "
         "as 'Authorization: Bearer <token>', not as a password.",
     ),
@@ -371,6 +371,33 @@ _ENTRIES = (
         "with an untrusted-certificate error.",
         "Ask the Jira administrator to renew the certificate on Jira's reverse proxy (or Tomcat connector) "
         "before the date shown.",
+    ),
+    FindingInfo(
+        "OAUTH_CALLBACK_MISSING",
+        "auth",
+        "The browser never came back from Jira",
+        "No redirect arrived at the assistant's loopback address: Allow was not clicked in time, the browser runs "
+        "on another machine, or the loopback port could not be used.",
+        "Click Allow on Jira's consent page as the service account, or use the paste fallback (--paste, or Paste "
+        "the address in the wizard). If the port is in use, choose another port and register that redirect URL.",
+    ),
+    FindingInfo(
+        "ADMIN_REQUEST_REFUSED",
+        "auth",
+        "Jira refused the administration request",
+        "Creating the link or token on the administrator's behalf was refused: most often something of that name "
+        "already exists, or a value is not accepted.",
+        "Read Jira's message in the evidence. For a name that exists, choose another link name (--link-name) or "
+        "delete the old one in Administration › Applications › Application links; or follow the manual "
+        "click-path instead.",
+    ),
+    FindingInfo(
+        "PAT_DISABLED",
+        "auth",
+        "Personal Access Tokens are disabled on this Jira",
+        "An administrator has switched Personal Access Tokens off, so none can be created and existing ones are "
+        "ignored (calls run as anonymous).",
+        "Use OAuth 2.0 instead, or ask the administrator to enable Personal Access Tokens again.",
     ),
 )
 

@@ -26,10 +26,8 @@ from assistant.jira.problems import Evidence, JiraProblem
 
 INTERNAL_SUFFIXES = (".local", ".internal", ".corp", ".lan", ".intranet", ".localdomain", ".home.arpa")
 EXPIRY_WARNING = dt.timedelta(days=14)
-AGENT_ROUTE = (
-    "A connector running outside this network (a cloud service) cannot reach it. Rather than exposing Jira, run "
-    "the connector inside the network, or an agent there that opens an outbound tunnel to the connector."
-)
+# The agent route itself is the finding's remedy; the detail only says what it means here.
+OUTSIDE = "a connector running outside this network cannot reach it"
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,7 @@ def check_dns(ctx: DiagnosticContext) -> Outcome:
     reasons = internal_reasons(host, ctx.addresses)
     if reasons:
         ctx.internal_only = True
-        return Outcome.warned("NETWORK_INTERNAL_ONLY", f"{detail}; {'; '.join(reasons)}. {AGENT_ROUTE}", evidence)
+        return Outcome.warned("NETWORK_INTERNAL_ONLY", f"{detail}; {'; '.join(reasons)}: {OUTSIDE}", evidence)
     return Outcome.passed(detail, evidence)
 
 
@@ -81,7 +79,7 @@ def _check_proxy_dns(ctx: DiagnosticContext) -> Outcome:
     reasons = internal_reasons(ctx.host, [ctx.host] if _ip(ctx.host) is not None else [])
     if reasons:
         ctx.internal_only = True
-        return Outcome.warned("NETWORK_INTERNAL_ONLY", f"{detail}; {'; '.join(reasons)}. {AGENT_ROUTE}", evidence)
+        return Outcome.warned("NETWORK_INTERNAL_ONLY", f"{detail}; {'; '.join(reasons)}: {OUTSIDE}", evidence)
     return Outcome.passed(detail, evidence)
 
 

@@ -119,7 +119,9 @@ def create_oauth1_link(session: requests.Session, plans: list[PlannedRequest]) -
     response = session.request(link_plan.method, link_plan.url, json=link_plan.body, allow_redirects=False)
     raise_for_answer(response)
     if response.status_code not in (200, 201):
-        raise JiraProblem("SERVER_ERROR", _refusal(response, "creating the application link"), Evidence.of(response))
+        raise JiraProblem(
+            _refusal_code(response), _refusal(response, "create the application link"), Evidence.of(response)
+        )
     link_id = generic_link_id(link_plan.body["rpcUrl"])
     _send(session, consumer_plan, expect=(200, 201))
     _get(session, f"{link_plan.url.replace(APPLINK_PATH, APPLINKS_LIST_PATH)}/{link_id}")
@@ -158,8 +160,7 @@ def _send(session: requests.Session, plan: PlannedRequest, expect: tuple[int, ..
     response = session.request(plan.method, plan.url, json=plan.body, allow_redirects=False)
     raise_for_answer(response)
     if response.status_code not in expect:
-        code = "PERMISSION_MISSING" if response.status_code in (401, 403) else "SERVER_ERROR"
-        raise JiraProblem(code, _refusal(response, plan.purpose.lower()), Evidence.of(response))
+        raise JiraProblem(_refusal_code(response), _refusal(response, plan.purpose), Evidence.of(response))
     body = json_body(response)
     return body if isinstance(body, dict) else {}
 
@@ -175,5 +176,14 @@ def _get(session: requests.Session, url: str) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
+def _refusal_code(response: requests.Response) -> str:
+    status = response.status_code
+    if "tokens are disabled" in response.text.lower():
+        return "PAT_DISABLED"
+    if status in (401, 403):
+        return "PERMISSION_MISSING"
+    return "SERVER_ERROR" if status >= 500 else "ADMIN_REQUEST_REFUSED"
+
+
 def _refusal(response: requests.Response, what: str) -> str:
-    return f"Jira refused {what} (HTTP {response.status_code}): {response.text[:300]}"
+    return f"Jira refused to {what[0].lower()}{what[1:]} (HTTP {response.status_code}): {response.text[:300]}"

@@ -41,6 +41,7 @@ OAUTH2_ERROR_CODES = {
     "invalid_scope": "OAUTH2_INSUFFICIENT_SCOPE",
     "insufficient_scope": "OAUTH2_INSUFFICIENT_SCOPE",
     "access_denied": "OAUTH2_INVALID_GRANT",
+    "unsupported_grant_type": "OAUTH2_INVALID_GRANT",
 }
 _LOGIN_HINTS = re.compile(r"(?i)(login|signin|sign-in|sso|saml|idp|auth|adfs|okta|oauth2/authorize)")
 _OAUTH_PROBLEM_HEADER = re.compile(r'oauth_problem="?([a-z_]+)"?')
@@ -173,9 +174,9 @@ def _oauth2_error(response: requests.Response) -> str | None:
         body = json.loads(response.content)
     except (UnicodeDecodeError, json.JSONDecodeError):
         return None
-    if isinstance(body, dict) and isinstance(body.get("error"), str):
-        return str(body["error"])
-    return None
+    error = body.get("error") if isinstance(body, dict) else None
+    # Only RFC 6749's codes: other Jira APIs (the PAT one) also answer {"error": "<sentence>"}.
+    return error if isinstance(error, str) and error in OAUTH2_ERROR_CODES else None
 
 
 def require_identity(response: requests.Response) -> str:

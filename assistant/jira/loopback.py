@@ -175,3 +175,8 @@ class LoopbackReceiver:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def ensure_port_free(port: int) -> None:
+    """Raises LoopbackError when the port cannot be listened on; checked before Jira is told to redirect there."""
+    LoopbackReceiver(port).start().close()

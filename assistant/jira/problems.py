@@ -7,6 +7,8 @@ an exception that travels far (logs, reports, tracebacks) must never carry a sec
 
 from __future__ import annotations
 
+import re
+import urllib.parse
 from dataclasses import dataclass, field
 
 import requests
@@ -73,10 +75,47 @@ class JiraProblem(Exception):
 
 
 def transport_problem(exc: requests.RequestException) -> JiraProblem:
-    """A `requests` failure below HTTP, named by layer; the layer-by-layer diagnosis is the diagnostics' job."""
-    text = str(exc)
-    lowered = text.lower()
-    return JiraProblem(_transport_code(exc, lowered), f"{type(exc).__name__}: {text}")
+    """A `requests` failure below HTTP, named by layer in plain words; the diagnostics go deeper."""
+    request = getattr(exc, "request", None)
+    url = getattr(request, "url", None) or ""
+    parts = urllib.parse.urlsplit(url) if url else None
+    where = f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}" if parts else "Jira"
+    reason = _reason(exc)
+    code = _transport_code(exc, reason.lower())
+    if code == "TCP_REFUSED" and parts is not None and parts.scheme == "http" and "reset" in reason.lower():
+        return JiraProblem(
+            "HTTP_NOT_JIRA",
+            f"{where} dropped a plain-HTTP request: it probably speaks HTTPS on this port; try https://",
+        )
+    details = {
+        "DNS_NOT_FOUND": f"the host {parts.hostname if parts else ''} does not resolve",
+        "TCP_REFUSED": f"{where} refused the connection",
+        "TCP_TIMEOUT": f"connecting to {where} timed out",
+        "HTTP_TIMEOUT": f"{where} did not answer in time",
+        "TLS_UNTRUSTED": f"the certificate of {where} is not trusted by this machine",
+        "TLS_EXPIRED": f"the certificate of {where} has expired or is not yet valid",
+        "TLS_HOSTNAME_MISMATCH": f"the certificate of {where} is for another host name",
+        "TLS_PROTOCOL": f"no TLS connection could be negotiated with {where}",
+        "PROXY_AUTH_REQUIRED": "the proxy demands authentication",
+        "PROXY_UNREACHABLE": "the proxy could not be reached",
+    }
+    detail = details.get(code, f"the request to {where} failed")
+    return JiraProblem(code, f"{detail} ({reason})" if reason else detail)
+
+
+def _reason(exc: BaseException) -> str:
+    """The innermost cause's message, without urllib3's pool and object reprs."""
+    inner: BaseException = exc
+    while inner.__cause__ is not None or (inner.args and isinstance(inner.args[0], BaseException)):
+        inner = inner.__cause__ or inner.args[0]
+    text = str(inner)
+    ssl_reason = re.search(r"\[SSL: [A-Z_]+\] ([^(]+)", text)
+    if ssl_reason:
+        return ssl_reason.group(1).strip()
+    text = re.sub(r"<[^>]+>:?\s*", "", text)
+    text = re.sub(r"\w+ConnectionPool\([^)]*\):\s*", "", text)
+    text = re.sub(r"Max retries exceeded with url: \S+ \(Caused by \w+\(", "", text)
+    return text.strip(" ()'\"")[:200]
 
 
 def _transport_code(exc: requests.RequestException, lowered: str) -> str:

@@ -146,6 +146,12 @@ def project_ref(ctx: Ctx) -> dict[str, Any]:
     }
 
 
+def projects(ctx: Ctx) -> Response:
+    """The projects the caller may browse: the sandbox's one project, or none."""
+    visible = "BROWSE_PROJECTS" in ctx.state.permissions_of(ctx.user)
+    return json_response([{**project_ref(ctx), "expand": "description,lead,url,projectKeys"}] if visible else [])
+
+
 def project(ctx: Ctx, key: str) -> Response:
     find_project(ctx, key)
     body = project_ref(ctx)
@@ -219,6 +225,7 @@ ROUTES = [
     Rule("/rest/api/2/serverInfo", endpoint=server_info, methods=["GET"]),
     Rule("/rest/api/2/myself", endpoint=myself, methods=["GET"]),
     Rule("/rest/api/2/mypermissions", endpoint=my_permissions, methods=["GET"]),
+    Rule("/rest/api/2/project", endpoint=projects, methods=["GET"]),
     Rule("/rest/api/2/project/<key>", endpoint=project, methods=["GET"]),
     Rule("/rest/api/2/issue/createmeta/<key>/issuetypes", endpoint=createmeta_issue_types, methods=["GET"]),
     Rule(

@@ -40,6 +40,7 @@ def cli_env(tmp_path: Path, secrets: Mapping[str, str] | None = None) -> dict[st
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JIRA_", "BUNDLE_", "KEY_PASSPHRASE"))}
     env["JLA_CONFIG_DIR"] = str(tmp_path / "config")
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    env["BUNDLE_PASSPHRASE"] = "a passphrase for tests only"
     env.update(secrets or {})
     return env
 

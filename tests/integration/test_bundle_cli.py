@@ -90,5 +90,5 @@ def test_a_failing_link_and_broken_bundles_are_named(tmp_path: Path, secret_serv
     no_keyring = cli_env(tmp_path / "other-machine")
     result = run_cli(["bundle", "import", str(keyring_bundle), "--format", "json"], no_keyring)
     assert result.returncode == 1
-    assert "failing/password does not exist" in json.loads(result.stdout)["error"]["message"]
+    assert "failing/password is not here" in json.loads(result.stdout)["error"]["message"]
     assert not (tmp_path / "other-machine" / "config" / "connections").exists()

@@ -42,7 +42,9 @@ def test_loopback_address_is_noted_as_internal_only_with_the_agent_route(sandbox
     dns = run.result("dns")
     assert (dns.status, dns.code) == ("warn", "NETWORK_INTERNAL_ONLY")
     assert "127.0.0.1 is not a public internet address" in dns.detail
-    assert "an agent there that opens an outbound tunnel" in dns.detail
+    assert "cannot reach it" in dns.detail
+    assert dns.remedy is not None
+    assert "outbound tunnel" in dns.remedy
     assert run.ctx.internal_only
     assert run.ctx.addresses == ["127.0.0.1"]
     assert run.status("tcp") == ("pass", None)  # a note, not a failure: the next layers still run

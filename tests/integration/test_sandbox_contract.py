@@ -71,6 +71,9 @@ def _patch_known_defects(spec: dict[str, Any]) -> None:
         "labels": {"type": "array", "items": {"type": "string"}},
     }
     fields["required"] = ["summary", "issuetype", "status", "project"]
+    # Defect: the project list is declared as one ProjectBean; Jira answers an array of them.
+    listing = paths[f"{API[len('/rest') :]}/project"]["get"]["responses"]["200"]["content"]["application/json"]
+    listing["schema"] = {"type": "array", "items": {"$ref": "#/components/schemas/ProjectBean"}}
     # Defect: both createmeta list endpoints are declared as their item schema; Jira answers a page of them.
     createmeta = f"{API[len('/rest') :]}/issue/createmeta/{{projectIdOrKey}}/issuetypes"
     for path, item in (
@@ -156,6 +159,15 @@ def test_project_matches_contract(served: Sandbox, http: requests.Session, check
     assert (found.status_code, missing.status_code) == (200, 404)
     check(found)
     check(missing)
+
+
+def test_project_list_matches_contract(served: Sandbox, http: requests.Session, check: Check) -> None:
+    listed = http.get(f"{served.base_url}{API}/project", auth=auth(served.service_account))
+    assert [project["key"] for project in listed.json()] == [served.project_key]
+    check(listed)
+    anonymous = http.get(f"{served.base_url}{API}/project")
+    assert anonymous.json() == []
+    check(anonymous)
 
 
 def test_createmeta_pages_match_contract(served: Sandbox, http: requests.Session, check: Check) -> None:

@@ -128,7 +128,7 @@ def test_round_trip_through_the_real_secret_service(
     secret_service: SecretService, caplog: pytest.LogCaptureFixture
 ) -> None:
     keyring.set_keyring(_secret_service_keyring())
-    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="assistant.core.secrets")
     value = f"client-secret-{secrets.token_hex(8)}"
 
     store = open_secret_store()

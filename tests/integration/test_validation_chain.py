@@ -135,3 +135,13 @@ def test_pat_on_a_version_without_pats_is_too_old() -> None:
     with Sandbox(tls=True, jira_version="8.13.0") as sb:
         result = validate(sb, pat_connection(sb, "whatever-token"))
     assert failure_code(result) == "JIRA_TOO_OLD_FOR_METHOD"
+
+
+def test_projects_the_account_can_browse_are_listed(tls: Sandbox) -> None:
+    from assistant.jira.auth import attach
+    from assistant.jira.server_info import list_projects, read_server_facts
+
+    with session_to(tls) as session:
+        assert str(read_server_facts(session, tls.base_url).version) == "10.3.0"
+        attach(session, basic_connection(tls))
+        assert list_projects(session, tls.base_url) == [("DEMO", "Demo project")]

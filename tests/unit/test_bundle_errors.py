@@ -223,7 +223,7 @@ def test_missing_keyring_entries_import_nothing(config_dir: Path) -> None:
     store = MemorySecretStore("tests")
     store.set("jira-link", "client_secret", "only-one-of-three")
     opened = _read(_bundle("keyring"))
-    with pytest.raises(BundleSecretsError, match="jira-link/access_token does not exist") as caught:
+    with pytest.raises(BundleSecretsError, match="jira-link/access_token is not here") as caught:
         import_bundle(opened, store, name="copy")
     assert "only-one-of-three" not in str(caught.value)
     assert saved.names() == []
