@@ -32,3 +32,11 @@ sandbox: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# A one-folder build in dist/ (plus a .app on macOS); then the frozen program checks itself, so what ships is what
+# was tested. See installers/README.md.
+.PHONY: package
+package: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,package]'
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build installers/jira-link-assistant.spec
+	dist/jira-link-assistant/jira-link-assistant --self-test

@@ -31,6 +31,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--sandbox", action="store_true", help="wizard only: try it against the built-in sandbox")
+    parser.add_argument("--self-test", action="store_true", help="check that this installation works, then exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name, summary in SUBCOMMANDS:
         sub = commands.add_parser(
@@ -53,6 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(chosen if chosen in known else "")
     args = parser.parse_args(arguments)
     handler = getattr(args, "handler", None)
+    if args.self_test:
+        from assistant.self_test import run as self_test
+
+        return self_test()
     if handler is None:
         if not _display_available():
             print(
