@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest sandbox clean
+.PHONY: run test lint typecheck pytest sandbox screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ pytest: $(STAMP)
 
 sandbox: $(STAMP)
 	$(BIN)/jira-link-assistant sandbox --tls --print-guide
+
+# Every page, light and dark, from the real wizard against built-in sandboxes; needs Xvfb (as .ci/run installs).
+screenshots: $(STAMP)
+	xvfb-run -a -s "-screen 0 1280x1024x24" $(BIN)/python -m assistant.gui.screenshots docs/screenshots
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -5,6 +5,11 @@ version without a display, and so a page can never offer a step the flow would n
 function of the current page and the state; `WizardFlow` adds the history stack that makes Back exact: each
 entry keeps the state as it was when its page was entered, so going back forgets what the later page collected.
 
+Diagnosing starts straight from Start: the Diagnostics page asks for the URL or bundle itself, because the
+Jira page insists on a working serverInfo call, which is exactly what a broken link may lack. From Import and
+Validate the user may instead ask to diagnose the link at hand (`FlowState.diagnose_link`); that request is
+consumed by the step it causes, so Back and Next take the usual way again afterwards.
+
 A front end may not have every page yet; it passes the pages it has, and a path leading to a missing page
 ends at the last page it does have (which then offers Finish) rather than at a blank page.
 """
@@ -76,6 +81,8 @@ class FlowState:
     diagnose_source: DiagnoseSource = DiagnoseSource.URL
     facts: ServerFacts | None = None
     method: MethodId | None = None
+    diagnose_link: bool = False
+    """Import or Validate asked to open the Diagnostics page for the link at hand instead of going on."""
 
     def snapshot(self) -> FlowState:
         return copy.deepcopy(self)
@@ -106,13 +113,11 @@ def next_page(page: PageId, state: FlowState) -> PageId | None:
         case PageId.START:
             if state.intent is Intent.IMPORT:
                 return PageId.IMPORT
-            if state.intent is Intent.DIAGNOSE and state.diagnose_source is DiagnoseSource.BUNDLE:
+            if state.intent is Intent.DIAGNOSE:
                 return PageId.DIAGNOSTICS
             return PageId.JIRA
         case PageId.JIRA:
-            if state.facts is None:
-                return None
-            return PageId.DIAGNOSTICS if state.intent is Intent.DIAGNOSE else PageId.SERVICE_ACCOUNT
+            return None if state.facts is None else PageId.SERVICE_ACCOUNT
         case PageId.SERVICE_ACCOUNT:
             return PageId.METHOD
         case PageId.METHOD:
@@ -120,9 +125,9 @@ def next_page(page: PageId, state: FlowState) -> PageId | None:
                 return None
             return METHOD_PAGES[state.method]
         case PageId.IMPORT:
-            return PageId.VALIDATE
+            return PageId.DIAGNOSTICS if state.diagnose_link else PageId.VALIDATE
         case PageId.VALIDATE:
-            return PageId.EXPORT
+            return PageId.DIAGNOSTICS if state.diagnose_link else PageId.EXPORT
         case PageId.EXPORT | PageId.DIAGNOSTICS:
             return None
     return PageId.VALIDATE  # every method page
@@ -166,6 +171,7 @@ class WizardFlow:
         following = self.next_id()
         if following is None:
             raise FlowError(f"nothing follows {self.current.name} with what has been collected so far")
+        self.state.diagnose_link = False
         self._history.append((following, self.state.snapshot()))
         return following
 

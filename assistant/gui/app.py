@@ -13,6 +13,7 @@ import logging
 import logging.handlers
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 from PySide6.QtCore import QByteArray, QSettings, Qt
@@ -22,6 +23,9 @@ from PySide6.QtWidgets import QApplication
 from assistant import __version__
 from assistant.core.redaction import RedactingFilter
 from assistant.gui.model import Prefill, WizardContext
+
+if TYPE_CHECKING:
+    from assistant.gui.wizard import LinkWizard
 
 APP_NAME = "jira-link-assistant"
 log = logging.getLogger(__name__)
@@ -110,6 +114,17 @@ def dark_palette() -> QPalette:
     return palette
 
 
+def build_window(context: WizardContext) -> LinkWizard:
+    """The wizard at its remembered size, ready to show; what start-up costs beyond a bare QWizard is here."""
+    from assistant.gui.wizard import LinkWizard
+
+    wizard = LinkWizard(context, deferred=True)
+    geometry = QSettings(APP_NAME, "wizard").value("geometry")
+    if isinstance(geometry, QByteArray):
+        wizard.restoreGeometry(geometry)
+    return wizard
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv or [])
     log_path = setup_logging()
@@ -121,8 +136,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     apply_color_scheme(app, args.color_scheme)
     log.info("wizard %s starting; log at %s", __version__, log_path)
 
-    from assistant.gui.wizard import LinkWizard
-
     sandbox = None
     prefill = Prefill()
     if args.sandbox:
@@ -132,14 +145,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         prefill = sandbox_prefill(sandbox)
         log.info("sandbox running at %s", sandbox.base_url)
     try:
-        wizard = LinkWizard(WizardContext(prefill=prefill))
-        settings = QSettings(APP_NAME, "wizard")
-        geometry = settings.value("geometry")
-        if isinstance(geometry, QByteArray):
-            wizard.restoreGeometry(geometry)
+        wizard = build_window(WizardContext(prefill=prefill))
         wizard.show()
         code = app.exec()
-        settings.setValue("geometry", wizard.saveGeometry())
+        QSettings(APP_NAME, "wizard").setValue("geometry", wizard.saveGeometry())
         wizard.shutdown()
         return code
     finally:

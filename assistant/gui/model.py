@@ -8,8 +8,10 @@ which only ever go to the secret store.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
@@ -17,9 +19,14 @@ from PySide6.QtGui import QDesktopServices
 from assistant.core.connection import Connection
 from assistant.core.flow import WizardFlow
 from assistant.core.methods import MethodId
-from assistant.core.profiles import ConnectorProfile, default_profile
-from assistant.core.secrets import SecretStore, open_secret_store
-from assistant.jira.session import JiraSession, Target, open_session
+
+if TYPE_CHECKING:
+    # The engine (requests, cryptography, jsonschema, keyring) is imported on first use, off the start-up path:
+    # the first page must appear as fast as a bare QWizard's.
+    from assistant.core.profiles import ConnectorProfile
+    from assistant.core.secrets import SecretStore
+    from assistant.jira.session import JiraSession, Target
+    from assistant.jira.validation import ValidationResult
 
 DEFAULT_REDIRECT_PORT = 8765
 
@@ -28,12 +35,25 @@ def desktop_browser(url: str) -> None:
     QDesktopServices.openUrl(QUrl(url))
 
 
+def product_session(target: Target) -> JiraSession:
+    from assistant.jira.session import open_session
+
+    return open_session(target)
+
+
+def system_secret_store() -> SecretStore:
+    from assistant.core.secrets import open_secret_store
+
+    return open_secret_store()
+
+
 @dataclass
 class Services:
-    open_session: Callable[[Target], JiraSession] = open_session
+    open_session: Callable[[Target], JiraSession] = product_session
     open_browser: Callable[[str], None] = desktop_browser
-    open_secret_store: Callable[[], SecretStore] = open_secret_store
-    profile: ConnectorProfile = field(default_factory=default_profile)
+    open_secret_store: Callable[[], SecretStore] = system_secret_store
+    profile: ConnectorProfile | None = None
+    """None: the shipped generic profile, loaded when first needed (`WizardContext.profile`)."""
     redirect_port: int = DEFAULT_REDIRECT_PORT
 
 
@@ -52,6 +72,10 @@ class Collected:
     target: Target | None = None
     username: str = ""
     connection: Connection | None = None
+    validation: ValidationResult | None = None
+    """The last live validation of `connection`, recorded in an exported bundle."""
+    saved_name: str = ""
+    """The name the proven link is saved under; its secrets are in the secret store under that name."""
 
 
 class WizardContext:
@@ -60,9 +84,26 @@ class WizardContext:
         self.prefill = prefill or Prefill()
         self.flow = WizardFlow()
         self.collected = Collected()
+        self._store: SecretStore | None = None
+        self._store_lock = threading.Lock()
+
+    def secret_store(self) -> SecretStore:
+        """The one secret store of this session, opened on first use (from a worker: it may block on D-Bus).
+
+        One store for the whole session matters when there is no keyring: a memory store holds what Validate or
+        Import put there only as long as the same store object is used again.
+        """
+        with self._store_lock:
+            if self._store is None:
+                self._store = self.services.open_secret_store()
+            return self._store
 
     @property
     def profile(self) -> ConnectorProfile:
+        if self.services.profile is None:
+            from assistant.core.profiles import default_profile
+
+            self.services.profile = default_profile()
         return self.services.profile
 
     def require_target(self) -> Target:

@@ -6,40 +6,24 @@ Back restores the flow state exactly as the earlier page left it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget, QWizard
 
 from assistant.core.flow import PageId, WizardFlow
 from assistant.core.methods import MethodId
-from assistant.gui.help import HelpDialog
 from assistant.gui.model import WizardContext
 from assistant.gui.pages.base import FlowPage
-from assistant.gui.pages.basic import BasicPage
-from assistant.gui.pages.jira import JiraPage
-from assistant.gui.pages.method import MethodPage
-from assistant.gui.pages.oauth1 import OAuth1Page
-from assistant.gui.pages.oauth2 import OAuth2Page
-from assistant.gui.pages.pat import PatPage
-from assistant.gui.pages.service_account import ServiceAccountPage
 from assistant.gui.pages.start import StartPage
-from assistant.gui.pages.validate import ValidatePage
-from assistant.gui.worker import wait_for_jobs
+from assistant.gui.worker import Report, wait_for_jobs
 
-PAGES = frozenset(
-    {
-        PageId.START,
-        PageId.JIRA,
-        PageId.SERVICE_ACCOUNT,
-        PageId.METHOD,
-        PageId.OAUTH2,
-        PageId.OAUTH1_ATLASSIAN_PRODUCT,
-        PageId.OAUTH1_GENERIC,
-        PageId.BASIC,
-        PageId.PAT,
-        PageId.VALIDATE,
-    }
-)
+if TYPE_CHECKING:
+    from assistant.gui.help import HelpDialog
+
+PAGES = frozenset(PageId)
+PRELOAD_DELAY_MS = 150
 _BUTTONS = {
     QWizard.WizardButton.BackButton: ("wizardBack", "Back"),
     QWizard.WizardButton.NextButton: ("wizardNext", "Next"),
@@ -49,8 +33,67 @@ _BUTTONS = {
 }
 
 
+def _later_pages(ctx: WizardContext) -> list[FlowPage]:
+    """Every page after Start. Their modules import the engine (requests, cryptography, jsonschema, oauthlib),
+    which is what start-up must not wait for."""
+    from assistant.gui.pages.basic import BasicPage
+    from assistant.gui.pages.diagnostics import DiagnosticsPage
+    from assistant.gui.pages.export import ExportPage
+    from assistant.gui.pages.import_bundle import ImportPage
+    from assistant.gui.pages.jira import JiraPage
+    from assistant.gui.pages.method import MethodPage
+    from assistant.gui.pages.oauth1 import OAuth1Page
+    from assistant.gui.pages.oauth2 import OAuth2Page
+    from assistant.gui.pages.pat import PatPage
+    from assistant.gui.pages.service_account import ServiceAccountPage
+    from assistant.gui.pages.validate import ValidatePage
+
+    return [
+        JiraPage(ctx),
+        ServiceAccountPage(ctx),
+        MethodPage(ctx),
+        OAuth2Page(ctx),
+        OAuth1Page(ctx, MethodId.OAUTH1_ATLASSIAN_PRODUCT),
+        OAuth1Page(ctx, MethodId.OAUTH1_GENERIC),
+        BasicPage(ctx),
+        PatPage(ctx),
+        ValidatePage(ctx),
+        ExportPage(ctx),
+        DiagnosticsPage(ctx),
+        ImportPage(ctx),
+    ]
+
+
+def _preload(cancel: object, report: Report) -> None:
+    """Imports, on a pool thread, what the later pages and their first actions need."""
+    import importlib
+
+    from assistant.core.profiles import default_profile
+
+    for module in (
+        "basic",
+        "diagnostics",
+        "export",
+        "import_bundle",
+        "jira",
+        "method",
+        "oauth1",
+        "oauth2",
+        "pat",
+        "service_account",
+        "validate",
+    ):
+        importlib.import_module(f"assistant.gui.pages.{module}")
+    default_profile()
+
+
 class LinkWizard(QWizard):
-    def __init__(self, context: WizardContext | None = None, parent: QWidget | None = None) -> None:
+    """`deferred=True` (the application) shows Start at once and adds the other pages when a worker has imported
+    their modules; Start's Next waits for that. Tests build every page at once."""
+
+    def __init__(
+        self, context: WizardContext | None = None, parent: QWidget | None = None, *, deferred: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("linkWizard")
         self.setWindowTitle("Jira Link Assistant")
@@ -61,29 +104,38 @@ class LinkWizard(QWizard):
         self.ctx = context or WizardContext()
         self.ctx.flow = WizardFlow(self.ctx.flow.state, pages=PAGES)
         self.flow_pages: dict[PageId, FlowPage] = {}
-        for page in (
-            StartPage(self.ctx),
-            JiraPage(self.ctx),
-            ServiceAccountPage(self.ctx),
-            MethodPage(self.ctx),
-            OAuth2Page(self.ctx),
-            OAuth1Page(self.ctx, MethodId.OAUTH1_ATLASSIAN_PRODUCT),
-            OAuth1Page(self.ctx, MethodId.OAUTH1_GENERIC),
-            BasicPage(self.ctx),
-            PatPage(self.ctx),
-            ValidatePage(self.ctx),
-        ):
-            self.setPage(int(page.page_id), page)
-            self.flow_pages[page.page_id] = page
+        start = StartPage(self.ctx)
+        self._add(start)
         self.setStartId(int(PageId.START))
+        if deferred:
+            # Importing on a pool thread still takes turns on the GIL with this one: begin once the window is up.
+            start.waiting_for_pages = True
+            QTimer.singleShot(PRELOAD_DELAY_MS, lambda: start.run("Getting ready…", _preload, self._later_pages_ready))
+        else:
+            self._add_later_pages()
         for button, (object_name, accessible) in _BUTTONS.items():
             widget = self.button(button)
             widget.setObjectName(object_name)
             widget.setAccessibleName(accessible)
-        self.help = HelpDialog(self)
+        self._help: HelpDialog | None = None
         self.helpRequested.connect(self.show_help)
         self.currentIdChanged.connect(self._follow)
         self.resize(860, 700)
+
+    def _add(self, page: FlowPage) -> None:
+        self.setPage(int(page.page_id), page)
+        self.flow_pages[page.page_id] = page
+
+    def _add_later_pages(self) -> None:
+        for page in _later_pages(self.ctx):
+            self._add(page)
+
+    def _later_pages_ready(self, _: object) -> None:
+        self._add_later_pages()
+        start = self.flow_pages[PageId.START]
+        assert isinstance(start, StartPage)
+        start.waiting_for_pages = False
+        start.completeChanged.emit()
 
     @property
     def flow(self) -> WizardFlow:
@@ -113,6 +165,15 @@ class LinkWizard(QWizard):
         page = self.currentPage()
         if isinstance(page, FlowPage):
             self.help.show_topic(page.help_topic)
+
+    @property
+    def help(self) -> HelpDialog:
+        """Made on first use (F1): start-up pays for nothing the first page does not show."""
+        if self._help is None:
+            from assistant.gui.help import HelpDialog
+
+            self._help = HelpDialog(self)
+        return self._help
 
     def _follow(self, page_id: int) -> None:
         if page_id < 0 or page_id == self.flow.current:

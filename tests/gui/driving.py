@@ -73,10 +73,10 @@ class Browser:
         assert not self.errors
 
 
-def make_wizard(qtbot: QtBot, sandbox: Sandbox) -> tuple[LinkWizard, Browser]:
+def make_wizard(qtbot: QtBot, sandbox: Sandbox, **services: Any) -> tuple[LinkWizard, Browser]:
     assert sandbox.ca_cert is not None
     browser = Browser(sandbox.ca_cert)
-    wizard = LinkWizard(WizardContext(Services(open_browser=browser, redirect_port=free_port())))
+    wizard = LinkWizard(WizardContext(Services(open_browser=browser, redirect_port=free_port(), **services)))
     qtbot.addWidget(wizard, before_close_func=lambda w: w.shutdown())
     wizard.show()
     wizard.activateWindow()
@@ -177,6 +177,20 @@ def validate(qtbot: QtBot, wizard: LinkWizard, project: str, *, write_test: bool
     click(qtbot, child(checks, QAbstractButton, "validateRun"))
     wait_idle(qtbot, checks)
     return checks
+
+
+def prove_basic(qtbot: QtBot, wizard: LinkWizard, sandbox: Sandbox) -> Any:
+    """The shortest way to a proven link: Basic with the service account's password, then Validate."""
+    basic = to_method_page(qtbot, wizard, sandbox, "basic")
+    type_into(qtbot, child(basic, QLineEdit, "basicPassword"), sandbox.service_account.password)
+    click(qtbot, child(basic, QAbstractButton, "basicCheck"))
+    qtbot.waitUntil(basic.isComplete, timeout=WAIT_MS)
+    return validate(qtbot, wizard, sandbox.project_key)
+
+
+def choose_intent(qtbot: QtBot, wizard: LinkWizard, intent: str, expected: PageId) -> Any:
+    click(qtbot, child(page(wizard, PageId.START), QAbstractButton, f"intent_{intent}"))
+    return next_page(qtbot, wizard, expected)
 
 
 def texts(widget: QWidget) -> Any:

@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractSpinBox,
     QComboBox,
     QLineEdit,
@@ -21,7 +22,7 @@ from assistant.core.methods import MethodId
 from tests.gui.driving import make_wizard
 
 AUTOMATION_DOC = Path(__file__).resolve().parents[2] / "docs" / "automation.md"
-INTERACTIVE = (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit, QTextBrowser)
+INTERACTIVE = (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit, QTextBrowser, QAbstractItemView)
 
 
 def _interactive(root: QWidget) -> list[QWidget]:
@@ -32,9 +33,13 @@ def _interactive(root: QWidget) -> list[QWidget]:
 
 
 def _internal(widget: QWidget) -> bool:
-    """Parts Qt builds inside a compound control (a combo box's line edit, a spin box's editor, scroll bars)."""
+    """Parts Qt builds inside a compound control: a combo box's line edit and list, a spin box's editor, a header."""
     parent = widget.parentWidget()
-    return isinstance(parent, QComboBox | QAbstractSpinBox) or widget.objectName().startswith("qt_")
+    while parent is not None:
+        if isinstance(parent, QComboBox | QAbstractSpinBox | QAbstractItemView):
+            return True
+        parent = parent.parentWidget()
+    return widget.objectName().startswith("qt_")
 
 
 def test_every_control_is_named_and_documented(qtbot: QtBot, start_sandbox: Any) -> None:
@@ -51,6 +56,7 @@ def test_every_control_is_named_and_documented(qtbot: QtBot, start_sandbox: Any)
     dynamic = {n for n in names if n.endswith("ClickPath") or "ClickPath" in n}
     assert names - dynamic <= documented, sorted(names - dynamic - documented)
     assert documented - names <= {f"method_{m.value}" for m in MethodId} | {"helpText", "helpClose"}
+    assert {"exportSave", "diagnosticsChecks", "importRun", "validateDiagnose"} <= names
 
 
 def test_page_ids_and_help_topics_are_unique(qtbot: QtBot, start_sandbox: Any) -> None:

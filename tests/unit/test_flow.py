@@ -132,7 +132,8 @@ def test_jira_page_needs_the_server_facts() -> None:
 @pytest.mark.parametrize(
     ("intent", "source", "path"),
     [
-        (Intent.DIAGNOSE, DiagnoseSource.URL, [PageId.START, PageId.JIRA, PageId.DIAGNOSTICS]),
+        # Diagnosing never passes the Jira page: its serverInfo check is what a broken link may fail.
+        (Intent.DIAGNOSE, DiagnoseSource.URL, [PageId.START, PageId.DIAGNOSTICS]),
         (Intent.DIAGNOSE, DiagnoseSource.BUNDLE, [PageId.START, PageId.DIAGNOSTICS]),
         (Intent.IMPORT, DiagnoseSource.URL, [PageId.START, PageId.IMPORT, PageId.VALIDATE, PageId.EXPORT]),
     ],
@@ -142,6 +143,34 @@ def test_diagnose_and_import_paths(intent: Intent, source: DiagnoseSource, path:
     while flow.next_id() is not None:
         flow.advance()
     assert flow.history == path
+
+
+@pytest.mark.parametrize("origin", [PageId.IMPORT, PageId.VALIDATE])
+def test_diagnosing_the_link_at_hand_is_a_one_way_detour(origin: PageId) -> None:
+    flow = WizardFlow(FlowState(intent=Intent.IMPORT))
+    flow.advance()
+    if origin is PageId.VALIDATE:
+        flow.advance()
+    assert flow.current is origin
+    usual = flow.next_id()
+    assert usual in (PageId.VALIDATE, PageId.EXPORT)
+    flow.state.diagnose_link = True
+    assert flow.next_id() is PageId.DIAGNOSTICS
+    assert flow.advance() is PageId.DIAGNOSTICS
+    assert flow.state.diagnose_link is False  # consumed by the step it caused
+    assert flow.finishes_here()
+    assert flow.back() is origin
+    assert flow.next_id() is usual  # Back, then Next, goes the usual way again
+
+
+def test_validate_leads_to_export_which_finishes() -> None:
+    flow = to_method_page("9.4.0")
+    choose_method(flow.state, MethodId.OAUTH2)
+    flow.advance()
+    flow.advance()
+    assert not flow.finishes_here()
+    assert flow.advance() is PageId.EXPORT
+    assert flow.finishes_here()
 
 
 def test_every_page_has_a_defined_successor_or_ends() -> None:

@@ -20,6 +20,12 @@ class StartPage(FlowPage):
     page_id = PageId.START
     help_topic = "start"
 
+    waiting_for_pages = False
+    """True while the wizard's later pages are still being loaded (the application defers them)."""
+
+    def isComplete(self) -> bool:
+        return super().isComplete() and not self.waiting_for_pages
+
     def __init__(self, context: WizardContext) -> None:
         super().__init__(
             context,

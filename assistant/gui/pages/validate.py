@@ -1,7 +1,9 @@
 """Validate: the live chain the connector's own calls would take, as a checklist filling in row by row.
 
 Only a proven link is saved: secrets go to the secret store (the page says where), settings to the user's
-config directory. A failure shows its finding code, cause and remedy, and nothing is stored.
+config directory. A failure shows its finding code, cause and remedy, and nothing is stored; "Open diagnostics"
+then examines the same link layer by layer. The project chooser lists what the link's account can browse, read
+on a worker of its own so a slow list never holds up (or is mistaken for) the checks.
 """
 
 from __future__ import annotations
@@ -9,16 +11,18 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QWizard
 
 from assistant.core import saved
+from assistant.core.connection import Connection
 from assistant.core.flow import PageId
 from assistant.gui import jobs
 from assistant.gui.model import WizardContext
 from assistant.gui.pages.base import FlowPage
 from assistant.gui.widgets.basics import buddy, named, wrapped
 from assistant.gui.widgets.checklist import Checklist
-from assistant.gui.worker import Report
+from assistant.gui.worker import Report, Worker
 from assistant.jira.validation import StepResult
 
 DEFAULT_NAME = "jira-link"
@@ -58,9 +62,16 @@ class ValidatePage(FlowPage):
         self.body.addLayout(form)
         self.run_button = named(QPushButton("&Run the checks"), "validateRun", "Run the checks")
         self.cancel = named(QPushButton("Ca&ncel"), "validateCancel", "Cancel the checks")
+        self.diagnose = named(
+            QPushButton("Open &diagnostics"),
+            "validateDiagnose",
+            "Open diagnostics",
+            "Examine this link layer by layer, from the address to the permissions, with the evidence.",
+        )
         row = QHBoxLayout()
         row.addWidget(self.run_button)
         row.addWidget(self.cancel)
+        row.addWidget(self.diagnose)
         row.addStretch(1)
         self.body.addLayout(row)
         self.checklist = Checklist("validateChecklist")
@@ -75,11 +86,64 @@ class ValidatePage(FlowPage):
         self.project.currentTextChanged.connect(self._options_changed)
         self.write_test.toggled.connect(self._options_changed)
         self.worker.progressed.connect(self._step)
+        self.diagnose.clicked.connect(self._diagnose)
+        self._proving: Connection | None = None
+        self.project_list = Worker(self)
+        self.project_list.succeeded.connect(self._projects_listed)
+        self.project_list.failed.connect(self._projects_failed)
         self._refresh_buttons()
 
     def initializePage(self) -> None:
+        if self.ctx.collected.saved_name:
+            self.name.setText(self.ctx.collected.saved_name)  # an imported link keeps its name
         self._options_changed()
+        self._list_projects()
         self.run_button.setFocus()
+
+    def _list_projects(self) -> None:
+        connection, target = self.ctx.collected.connection, self.ctx.collected.target
+        if connection is None or target is None:
+            return
+        open_session = self.ctx.services.open_session
+        self.project_list.run(lambda cancel, report: jobs.projects(open_session, target, connection))
+
+    def _projects_listed(self, projects: list[tuple[str, str]]) -> None:
+        typed = self.project.currentText()
+        settled = self.busy or self.isComplete()  # a run has used the typed key: leave it exactly as it is
+        self.project.blockSignals(True)
+        self.project.clear()
+        for key, name in projects:
+            self.project.addItem(key)
+            self.project.setItemData(self.project.count() - 1, name, Qt.ItemDataRole.ToolTipRole)
+        self.project.setCurrentText(typed if typed or settled else (projects[0][0] if projects else ""))
+        self.project.blockSignals(False)
+        self.project.setAccessibleDescription(f"{len(projects)} project(s) the account can browse")
+        if self.project.currentText() != typed:
+            self._options_changed()
+
+    def _projects_failed(self, error: BaseException) -> None:
+        edit = self.project.lineEdit()
+        if edit is not None:
+            edit.setPlaceholderText("type the project key (the list could not be read)")
+
+    def cleanupPage(self) -> None:
+        super().cleanupPage()
+        self.project_list.cancel()
+
+    def shutdown(self) -> None:
+        super().shutdown()
+        self.project_list.cancel()
+
+    def _diagnose(self) -> None:
+        connection = self.ctx.collected.connection
+        if connection is None:
+            return
+        project = self.project.currentText().strip().upper() or None
+        self.ctx.collected.connection = replace(connection, project_key=project)
+        self.ctx.flow.state.diagnose_link = True
+        wizard = self.wizard()
+        if isinstance(wizard, QWizard):
+            wizard.next()
 
     def _options_changed(self) -> None:
         """Other options make an earlier proof (and save) describe something else."""
@@ -93,12 +157,14 @@ class ValidatePage(FlowPage):
         self.saved.clear()
         self.checklist.clear()
         self.problem.clear()
+        self.ctx.collected.validation = None
         self.set_valid(False)
         self._refresh_buttons()
 
     def _refresh_buttons(self) -> None:
         self.run_button.setEnabled(not self.busy and not self.name_problem.text())
         self.cancel.setEnabled(self.busy)
+        self.diagnose.setEnabled(not self.busy and self.ctx.collected.connection is not None)
 
     def busy_changed(self, busy: bool) -> None:
         self._refresh_buttons()
@@ -111,13 +177,14 @@ class ValidatePage(FlowPage):
         connection = replace(connection, name=self.name.text().strip(), project_key=project)
         self.checklist.clear()
         self.saved.clear()
-        services, target = self.ctx.services, self.ctx.require_target()
+        self._proving = connection
+        services, target, store = self.ctx.services, self.ctx.require_target(), self.ctx.secret_store
         permissions, write_test = self.ctx.profile.project_permissions, self.write_test.isChecked()
 
         def job(cancel: threading.Event, report: Report) -> jobs.Saved:
             return jobs.validate_and_save(
                 services.open_session,
-                services.open_secret_store,
+                store,
                 target,
                 connection,
                 permissions,
@@ -144,6 +211,10 @@ class ValidatePage(FlowPage):
             self.problem.show_problem(failure.problem)
             self.saved.setText("The link does not work yet: nothing was stored.")
             return
+        if self._proving is not None:
+            self.ctx.collected.connection = self._proving
+            self.ctx.collected.saved_name = self._proving.name
+        self.ctx.collected.validation = outcome.result
         text = f"The link works. Settings saved to {outcome.path}. Secrets: {outcome.store_location}."
         if not outcome.persistent:
             text += " They are gone when this program ends unless you export an encrypted bundle."

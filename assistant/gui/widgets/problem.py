@@ -6,11 +6,16 @@ and dark themes and can be pasted into a ticket.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
-from assistant.core.credentials import PublicKeyProblem
+from assistant.core.findings import finding
+from assistant.gui.failures import Failure
 from assistant.gui.widgets.basics import wrapped
-from assistant.jira.problems import JiraProblem
+
+if TYPE_CHECKING:
+    from assistant.jira.problems import JiraProblem
 
 _EDGES = {"error": "#c62828", "warning": "#ef8f00", "info": "#1e88e5"}
 
@@ -38,8 +43,15 @@ class ProblemView(QFrame):
         self.hide()
 
     def show_error(self, error: BaseException) -> None:
+        # Imported here: the Start page carries a ProblemView, and start-up must not load requests or cryptography.
+        from assistant.core.credentials import PublicKeyProblem
+        from assistant.jira.problems import JiraProblem
+
         if isinstance(error, JiraProblem):
             self.show_problem(error)
+            return
+        if isinstance(error, Failure):
+            self._show("error", "", error.title, detail=error.detail, cause="", remedy=error.remedy)
             return
         if isinstance(error, PublicKeyProblem):
             self._show("error", "", "The key cannot be used", detail=error.message, cause="", remedy=error.remedy)
@@ -52,6 +64,11 @@ class ProblemView(QFrame):
 
     def show_message(self, severity: str, title: str, text: str, remedy: str = "") -> None:
         self._show(severity, "", title, detail=text, cause="", remedy=remedy)
+
+    def show_finding(self, code: str, detail: str, remedy: str | None, severity: str = "error") -> None:
+        """A diagnosis finding: the code's title and cause from the catalogue, the check's own detail and remedy."""
+        info = finding(code)
+        self._show(severity, code, info.title, detail=detail, cause=info.cause, remedy=remedy or info.remedy)
 
     def clear(self) -> None:
         self.code = ""
