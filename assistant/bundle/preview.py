@@ -27,8 +27,10 @@ _AUTH_LABELS = (
 )
 
 
-def preview(bundle: Mapping[str, Any]) -> str:
-    """The bundle's non-secret content as aligned text lines (a document from `build_bundle` or a read one)."""
+def preview(bundle: Mapping[str, Any], *, with_secrets_line: bool = True) -> str:
+    """The bundle's non-secret content as aligned text lines (a document from `build_bundle` or a read one).
+
+    `with_secrets_line=False` leaves out how the secrets travel, for a preview made before the mode is chosen."""
     jira, auth, section = bundle["jira"], bundle["auth"], bundle["secrets"]
     profile = bundle["profile"]
     lines = [
@@ -54,7 +56,8 @@ def preview(bundle: Mapping[str, Any]) -> str:
     if "public_key_pem" in auth:
         lines.append(_row("  Public key", _key_summary(auth["public_key_pem"])))
     lines += _validation(bundle.get("validation"))
-    lines.append(_row("Secrets", _secrets(section)))
+    if with_secrets_line:
+        lines.append(_row("Secrets", _secrets(section)))
     return "\n".join(lines) + "\n"
 
 

@@ -48,7 +48,7 @@ def export_preview(connection: Connection, profile: ConnectorProfile, validation
 
     recorded = BundleValidation.from_result(validation) if validation is not None else None
     with _explained("The bundle cannot be built", "Set the link up again, then export."):
-        return preview(build_bundle(connection, profile, recorded, "omitted"))
+        return preview(build_bundle(connection, profile, recorded, "omitted"), with_secrets_line=False)
 
 
 @dataclass(frozen=True)

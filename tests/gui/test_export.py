@@ -57,6 +57,7 @@ def test_sealed_export_reads_back_and_opens_only_with_the_passphrase(
     preview = child(export, QPlainTextEdit, "exportPreview").toPlainText()
     assert sandbox.base_url in preview
     assert sandbox.service_account.password not in preview
+    assert "Secrets" not in preview  # how they travel depends on the mode chosen below, not on the preview
     assert child(export, QAbstractButton, "exportMode_encrypted").isChecked()
     save = child(export, QAbstractButton, "exportSave")
     type_into(qtbot, child(export, QLineEdit, "exportPassphrase"), PASSPHRASE)
