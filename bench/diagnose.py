@@ -14,10 +14,8 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,23 +31,7 @@ from assistant.core.profiles import default_profile  # noqa: E402
 from assistant.diagnostics.checks import CHECKS  # noqa: E402
 from assistant.diagnostics.context import DiagnosticContext  # noqa: E402
 from assistant.diagnostics.runner import diagnose  # noqa: E402
-
-
-def black_hole() -> tuple[socket.socket, list[socket.socket], int]:
-    """A port that never completes a handshake: the accept queue is full and nobody accepts."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(0)
-    port: int = server.getsockname()[1]
-    fillers = []
-    for _ in range(4):
-        filler = socket.socket()
-        filler.setblocking(False)
-        with contextlib.suppress(BlockingIOError):
-            filler.connect(("127.0.0.1", port))
-        fillers.append(filler)
-    time.sleep(0.2)
-    return server, fillers, port
+from tests.integration.diag_servers import black_hole  # noqa: E402
 
 
 def timed(command: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]:
@@ -59,15 +41,11 @@ def timed(command: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]:
 
 
 def bench_black_hole(timeout: float) -> None:
-    server, fillers, port = black_hole()
-    try:
+    with black_hole() as port:  # the tests' black hole: a listener whose full accept queue drops SYNs
         startup, _ = timed([sys.executable, "-m", "assistant", "--version"])
         url = f"https://127.0.0.1:{port}"
         command = [sys.executable, "-m", "assistant", "diagnose", "--url", url, "--timeout", str(timeout)]
         wall, done = timed([*command, "--format", "json"])
-    finally:
-        for sock in (server, *fillers):
-            sock.close()
     report = json.loads(done.stdout)
     checks_ms = sum(check["duration_ms"] for check in report["checks"])
     budget = timeout + 0.5

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.integration.diag_servers import black_hole  # noqa: E402
 
 _FIRST_PAINT = """
 import os, sys, time
@@ -137,29 +141,6 @@ def _spin(app: Any, done: Callable[[], bool], timeout: float = 120.0) -> None:
             raise TimeoutError("the page did not finish in time")
         app.processEvents()
         time.sleep(0.001)
-
-
-@contextlib.contextmanager
-def black_hole() -> Iterator[int]:
-    """A port whose SYNs go unanswered: a listener with a full accept queue (Linux drops them)."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(0)
-    port: int = listener.getsockname()[1]
-    fillers = []
-    for _ in range(4):
-        filler = socket.socket()
-        filler.setblocking(False)
-        with contextlib.suppress(BlockingIOError):
-            filler.connect(("127.0.0.1", port))
-        fillers.append(filler)
-    time.sleep(0.1)
-    try:
-        yield port
-    finally:
-        for filler in fillers:
-            filler.close()
-        listener.close()
 
 
 class Driver:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QButtonGroup, QLabel, QRadioButton
 
 from assistant.core.click_paths import MissingValues, click_path
 from assistant.core.connection import Connection
 from assistant.core.methods import CATALOGUE, MethodId
+from assistant.gui import jobs
 from assistant.gui.model import WizardContext
 from assistant.gui.pages.base import FlowPage
 from assistant.gui.widgets.basics import named, wrapped
 from assistant.gui.widgets.click_path import ClickPathView
+
+if TYPE_CHECKING:
+    from assistant.gui.widgets.authorize import AuthorizePanel
 
 _NAMES = {
     "app_url": "the application URL",
@@ -86,3 +91,53 @@ class MethodFlowPage(FlowPage):
     def cleanupPage(self) -> None:
         super().cleanupPage()
         self.ctx.collected.connection = None
+
+
+class AuthorizingPage(MethodFlowPage):
+    """What both OAuth pages do with an authorization under way: wait, cancel, take a paste, forget it.
+
+    Subclasses set `authorize` (the authorize widget) and `authorization` (the dance in progress, or None) and
+    define `_authorized(result)`.
+    """
+
+    stopped_message = ""
+    exchanging_message = ""
+    authorize: AuthorizePanel
+    authorization: jobs.Authorization | None
+
+    def _authorized(self, result: Any) -> None:
+        raise TypeError(f"{type(self).__name__} must say what an authorization yields")
+
+    def _cancel_authorization(self) -> None:
+        self.cancel_work()
+        if self.authorization is not None:
+            self.authorization.dance.close()
+        self.authorize.set_waiting(False, self.authorize.url, self.stopped_message)
+
+    def _pasted(self, text: str) -> None:
+        authorization = self.authorization
+        if authorization is None:
+            return
+        self.run(
+            self.exchanging_message,
+            lambda cancel, report: jobs.finish_with_pasted(authorization, text),
+            self._authorized,
+        )
+
+    def failed(self, error: BaseException) -> None:
+        self.authorize.set_waiting(False, self.authorize.url, "")
+
+    def _forget_authorization(self) -> None:
+        if self.authorization is not None:
+            self.cancel_work()
+            self.authorization.close()
+            self.authorization = None
+            self.authorize.set_waiting(False, "", "")
+
+    def cleanupPage(self) -> None:
+        self._forget_authorization()
+        super().cleanupPage()
+
+    def shutdown(self) -> None:
+        self._forget_authorization()
+        super().shutdown()

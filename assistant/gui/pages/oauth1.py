@@ -25,7 +25,7 @@ from assistant.core.flow import PageId
 from assistant.core.methods import MethodId
 from assistant.gui import jobs
 from assistant.gui.model import WizardContext
-from assistant.gui.pages.method_common import MethodFlowPage, when
+from assistant.gui.pages.method_common import AuthorizingPage, when
 from assistant.gui.widgets.admin_panel import AdminPanel
 from assistant.gui.widgets.authorize import AuthorizePanel
 from assistant.gui.widgets.basics import CopyField, buddy, named, wrapped
@@ -40,8 +40,11 @@ _SUBTITLES = {
 }
 
 
-class OAuth1Page(MethodFlowPage):
+class OAuth1Page(AuthorizingPage):
     """One class for both variants; they differ only in Jira's dialog, which the click-path describes."""
+
+    stopped_message = "Stopped waiting. Authorize again, or paste the code or address."
+    exchanging_message = "Exchanging the verification code …"
 
     def __init__(self, context: WizardContext, method_id: MethodId) -> None:
         self.method_id = method_id
@@ -287,24 +290,6 @@ class OAuth1Page(MethodFlowPage):
                 "verification code Jira shows.",
             )
 
-    def _cancel_authorization(self) -> None:
-        self.cancel_work()
-        if self.authorization is not None:
-            self.authorization.dance.close()
-        self.authorize.set_waiting(
-            False, self.authorize.url, "Stopped waiting. Authorize again, or paste the code or address."
-        )
-
-    def _pasted(self, text: str) -> None:
-        authorization = self.authorization
-        if authorization is None:
-            return
-        self.run(
-            "Exchanging the verification code …",
-            lambda cancel, report: jobs.finish_with_pasted(authorization, text),
-            self._authorized,
-        )
-
     def _authorized(self, token: OAuth1Token) -> None:
         assert self.key is not None
         self._forget_authorization()
@@ -320,24 +305,6 @@ class OAuth1Page(MethodFlowPage):
             private_key=self.key.private_pem, oauth1_token=token.token, oauth1_token_secret=token.secret or None
         )
         self.set_connection(connection)
-
-    def failed(self, error: BaseException) -> None:
-        self.authorize.set_waiting(False, self.authorize.url, "")
-
-    def _forget_authorization(self) -> None:
-        if self.authorization is not None:
-            self.cancel_work()
-            self.authorization.close()
-            self.authorization = None
-            self.authorize.set_waiting(False, "", "")
-
-    def cleanupPage(self) -> None:
-        self._forget_authorization()
-        super().cleanupPage()
-
-    def shutdown(self) -> None:
-        self._forget_authorization()
-        super().shutdown()
 
 
 def _expiry(expires_at: float | None) -> str:

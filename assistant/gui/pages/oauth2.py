@@ -15,7 +15,7 @@ from assistant.core.methods import MethodId
 from assistant.core.profiles import redirect_url_problem
 from assistant.gui import jobs
 from assistant.gui.model import WizardContext
-from assistant.gui.pages.method_common import MethodFlowPage, when
+from assistant.gui.pages.method_common import AuthorizingPage, when
 from assistant.gui.widgets.admin_panel import AdminPanel
 from assistant.gui.widgets.authorize import AuthorizePanel
 from assistant.gui.widgets.basics import buddy, named, wrapped
@@ -24,8 +24,10 @@ from assistant.jira.loopback import LoopbackError
 from assistant.jira.oauth2 import OAuth2App, OAuth2Tokens, https_warning
 
 
-class OAuth2Page(MethodFlowPage):
+class OAuth2Page(AuthorizingPage):
     page_id = PageId.OAUTH2
+    stopped_message = "Stopped waiting. Authorize again, or paste the address the browser ended on."
+    exchanging_message = "Exchanging the authorization code …"
     help_topic = "oauth2"
     method_id = MethodId.OAUTH2
 
@@ -205,24 +207,6 @@ class OAuth2Page(MethodFlowPage):
             )
             self.authorize.set_waiting(False, authorization.url, message)
 
-    def _cancel_authorization(self) -> None:
-        self.cancel_work()
-        if self.authorization is not None:
-            self.authorization.dance.close()
-        self.authorize.set_waiting(
-            False, self.authorize.url, "Stopped waiting. Authorize again, or paste the address the browser ended on."
-        )
-
-    def _pasted(self, text: str) -> None:
-        authorization = self.authorization
-        if authorization is None:
-            return
-        self.run(
-            "Exchanging the authorization code …",
-            lambda cancel, report: jobs.finish_with_pasted(authorization, text),
-            self._authorized,
-        )
-
     def _authorized(self, tokens: OAuth2Tokens) -> None:
         self.tokens = tokens
         self._forget_authorization()
@@ -242,21 +226,3 @@ class OAuth2Page(MethodFlowPage):
             client_secret=app.client_secret, access_token=tokens.access_token, refresh_token=tokens.refresh_token
         )
         self.set_connection(connection)
-
-    def failed(self, error: BaseException) -> None:
-        self.authorize.set_waiting(False, self.authorize.url, "")
-
-    def _forget_authorization(self) -> None:
-        if self.authorization is not None:
-            self.cancel_work()
-            self.authorization.close()
-            self.authorization = None
-            self.authorize.set_waiting(False, "", "")
-
-    def cleanupPage(self) -> None:
-        self._forget_authorization()
-        super().cleanupPage()
-
-    def shutdown(self) -> None:
-        self._forget_authorization()
-        super().shutdown()
