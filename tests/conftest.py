@@ -11,10 +11,16 @@ from collections.abc import Iterator
 
 import pytest
 import requests
+from hypothesis import settings
 
 from assistant.sandbox import Sandbox
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# CI replays the same examples every run (a red CI must be reproducible); developers' runs keep exploring.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def session_for(sandbox: Sandbox) -> requests.Session:
