@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import socket
 import ssl
 import threading
@@ -21,15 +22,37 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import pytest
 import trustme
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from assistant.diagnostics.check_network import check_dns, check_tcp, check_tls
+from assistant.diagnostics.check_url import check_url
 from assistant.diagnostics.context import DiagnosticContext
 from assistant.diagnostics.model import CheckResult, Report
 from assistant.diagnostics.runner import Check, diagnose
+
+# The checks below the authenticated ones, as the network and HTTP tests run them.
+NETWORK = (
+    Check("url", "URL", check_url),
+    Check("dns", "Name resolution", check_dns),
+    Check("tcp", "TCP connection", check_tcp),
+    Check("tls", "TLS", check_tls),
+)
+MARGIN = 0.5
+"""Seconds a hostile server may add to the timeout before a check has taken too long."""
+
+
+@pytest.fixture
+def no_tracebacks(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """A check that crashes is turned into a failure and logged at ERROR; none of these tests may get that far."""
+    with caplog.at_level(logging.ERROR):
+        yield
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
 
 Handler = Callable[[socket.socket, bytes, threading.Event], None]
 """Serves one connection: the socket, the request head it sent, and an event set when the server stops."""

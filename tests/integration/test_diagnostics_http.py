@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import email.utils
 import json
-import logging
 import time
 import tracemalloc
-from collections.abc import Iterator
 
 import pytest
 
 from assistant.diagnostics.check_http import base_url_differences, check_clock, check_http, check_jira
-from assistant.diagnostics.check_network import check_dns, check_tcp, check_tls
 from assistant.diagnostics.check_url import check_url
 from assistant.diagnostics.context import DiagnosticContext
 from assistant.diagnostics.runner import Check
 from assistant.sandbox import Sandbox
 from tests.integration import diag_servers as ds
+from tests.integration.diag_servers import no_tracebacks  # noqa: F401 - a fixture, used by pytestmark
 from tests.integration.sandbox_helpers import auth
 
 HTTP = (
@@ -30,21 +28,9 @@ HTTP = (
     Check("jira", "Jira", check_jira),
     Check("clock", "Clock", check_clock),
 )
-ALL = (
-    Check("url", "URL", check_url),
-    Check("dns", "Name resolution", check_dns),
-    Check("tcp", "TCP connection", check_tcp),
-    Check("tls", "TLS", check_tls),
-    *HTTP[1:],
-)
-MARGIN = 0.5
-
-
-@pytest.fixture(autouse=True)
-def _no_tracebacks(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    with caplog.at_level(logging.ERROR):
-        yield
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+ALL = (*ds.NETWORK, *HTTP[1:])
+MARGIN = ds.MARGIN
+pytestmark = pytest.mark.usefixtures("no_tracebacks")
 
 
 def server_info(**changes: object) -> bytes:

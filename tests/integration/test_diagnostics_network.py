@@ -3,35 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from assistant.diagnostics.check_network import check_dns, check_tcp, check_tls, internal_reasons
-from assistant.diagnostics.check_url import check_url
-from assistant.diagnostics.runner import Check
+from assistant.diagnostics.check_network import internal_reasons
 from assistant.sandbox import Sandbox
 from tests.integration import diag_servers as ds
+from tests.integration.diag_servers import no_tracebacks  # noqa: F401 - a fixture, used by pytestmark
 
-NETWORK = (
-    Check("url", "URL", check_url),
-    Check("dns", "Name resolution", check_dns),
-    Check("tcp", "TCP connection", check_tcp),
-    Check("tls", "TLS", check_tls),
-)
-MARGIN = 0.5
-
-
-@pytest.fixture(autouse=True)
-def _no_tracebacks(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """A check that crashes is turned into a failure and logged; none of these may get that far."""
-    with caplog.at_level(logging.ERROR):
-        yield
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+NETWORK, MARGIN = ds.NETWORK, ds.MARGIN
+pytestmark = pytest.mark.usefixtures("no_tracebacks")
 
 
 # dns ------------------------------------------------------------------------------------------------------
