@@ -11,6 +11,7 @@ import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 import requests
 
@@ -18,7 +19,6 @@ from assistant.core import credentials, saved
 from assistant.core.connection import Connection
 from assistant.core.secrets import SecretStore
 from assistant.core.versions import ServerFacts
-from assistant.jira import admin
 from assistant.jira.auth import attach
 from assistant.jira.dances import OAuth1Dance, OAuth2Dance
 from assistant.jira.oauth1 import OAuth1Consumer
@@ -31,6 +31,9 @@ from assistant.jira.validation import StepResult, ValidationChain, ValidationRes
 CLOUD_SUFFIX = ".atlassian.net"
 AUTHORIZATION_TIMEOUT = 600.0
 SessionFactory = Callable[[Target], JiraSession]
+
+
+T = TypeVar("T")
 
 
 def make_target(base_url: str, ca_file: str, proxy: str) -> Target:
@@ -98,32 +101,14 @@ def _with_admin(open_session: SessionFactory, target: Target, user: str, passwor
     return session
 
 
-def create_oauth2_client(
-    open_session: SessionFactory, target: Target, plan: admin.PlannedRequest, user: str, password: str
-) -> admin.OAuth2ClientCreated:
+def as_admin(
+    open_session: SessionFactory, target: Target, user: str, password: str, action: Callable[[JiraSession], T]
+) -> T:
+    """Runs one admin-assisted creation (`admin.create_*`) on its own session with the administrator's
+    credentials; network failures come back as findings."""
     try:
         with _with_admin(open_session, target, user, password) as session:
-            return admin.create_oauth2_client(session, plan)
-    except requests.RequestException as exc:
-        raise transport_problem(exc) from exc
-
-
-def create_oauth1_link(
-    open_session: SessionFactory, target: Target, plans: list[admin.PlannedRequest], user: str, password: str
-) -> str:
-    try:
-        with _with_admin(open_session, target, user, password) as session:
-            return admin.create_oauth1_link(session, plans)
-    except requests.RequestException as exc:
-        raise transport_problem(exc) from exc
-
-
-def create_personal_token(
-    open_session: SessionFactory, target: Target, plan: admin.PlannedRequest, user: str, password: str
-) -> admin.PersonalToken:
-    try:
-        with _with_admin(open_session, target, user, password) as session:
-            return admin.create_personal_token(session, plan)
+            return action(session)
     except requests.RequestException as exc:
         raise transport_problem(exc) from exc
 

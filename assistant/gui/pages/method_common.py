@@ -13,6 +13,7 @@ from assistant.core.methods import CATALOGUE, MethodId
 from assistant.gui import jobs
 from assistant.gui.model import WizardContext
 from assistant.gui.pages.base import FlowPage
+from assistant.gui.widgets.admin_panel import AdminPanel
 from assistant.gui.widgets.basics import named, wrapped
 from assistant.gui.widgets.click_path import ClickPathView
 
@@ -62,6 +63,14 @@ class MethodFlowPage(FlowPage):
         group.addButton(for_me)
         by_hand.setChecked(True)
         return by_hand, for_me
+
+    def link_creation(self, manual: str, assisted: str, prefix: str) -> tuple[QRadioButton, QRadioButton, AdminPanel]:
+        """The choice between the click-path and admin-assisted creation, the steps, and the admin's panel."""
+        by_hand, for_me = self.mode_choice(manual, assisted)
+        panel = AdminPanel(prefix, "Create the &link in Jira")
+        for widget in (by_hand, for_me, self.steps_hint, self.steps, panel):
+            self.body.addWidget(widget)
+        return by_hand, for_me, panel
 
     def show_steps(self, **extra: str) -> None:
         facts = self.ctx.flow.state.facts

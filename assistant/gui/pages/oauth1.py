@@ -26,7 +26,6 @@ from assistant.core.methods import MethodId
 from assistant.gui import jobs
 from assistant.gui.model import WizardContext
 from assistant.gui.pages.method_common import AuthorizingPage, when
-from assistant.gui.widgets.admin_panel import AdminPanel
 from assistant.gui.widgets.authorize import AuthorizePanel
 from assistant.gui.widgets.basics import CopyField, buddy, named, wrapped
 from assistant.jira import admin
@@ -113,15 +112,9 @@ class OAuth1Page(AuthorizingPage):
         link_form.addRow(buddy("Consumer &key:", self.consumer_key), self.consumer_key)
         link_form.addRow(buddy("Consumer na&me:", self.consumer_name), self.consumer_name)
         self.body.addLayout(link_form)
-        self.manual, self.assisted = self.mode_choice(
-            "I ma&ke the link in Jira myself", "Create it for me with an a&dministrator's credentials"
+        self.manual, self.assisted, self.admin = self.link_creation(
+            "I ma&ke the link in Jira myself", "Create it for me with an a&dministrator's credentials", prefix
         )
-        self.body.addWidget(self.manual)
-        self.body.addWidget(self.assisted)
-        self.body.addWidget(self.steps_hint)
-        self.body.addWidget(self.steps)
-        self.admin = AdminPanel(prefix, "Create the &link in Jira")
-        self.body.addWidget(self.admin)
 
     def _build_authorize_section(self, prefix: str) -> None:
         self.body.addWidget(self.heading("3. Authorize as the service account"))
@@ -243,7 +236,9 @@ class OAuth1Page(AuthorizingPage):
         target, plans, open_session = self.ctx.require_target(), self._plans(), self.ctx.services.open_session
         self.run(
             "Creating the application link in Jira …",
-            lambda cancel, report: jobs.create_oauth1_link(open_session, target, plans, user, password),
+            lambda cancel, report: jobs.as_admin(
+                open_session, target, user, password, lambda session: admin.create_oauth1_link(session, plans)
+            ),
             self._link_created,
         )
 

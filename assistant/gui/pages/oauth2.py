@@ -16,7 +16,6 @@ from assistant.core.profiles import redirect_url_problem
 from assistant.gui import jobs
 from assistant.gui.model import WizardContext
 from assistant.gui.pages.method_common import AuthorizingPage, when
-from assistant.gui.widgets.admin_panel import AdminPanel
 from assistant.gui.widgets.authorize import AuthorizePanel
 from assistant.gui.widgets.basics import buddy, named, wrapped
 from assistant.jira import admin
@@ -60,15 +59,9 @@ class OAuth2Page(AuthorizingPage):
 
         self.body.addWidget(self.heading("1. The incoming link"))
         self.body.addLayout(form)
-        self.manual, self.assisted = self.mode_choice(
-            "I &make the link in Jira myself", "Create it for &me with an administrator's credentials"
+        self.manual, self.assisted, self.admin = self.link_creation(
+            "I &make the link in Jira myself", "Create it for &me with an administrator's credentials", "oauth2"
         )
-        self.body.addWidget(self.manual)
-        self.body.addWidget(self.assisted)
-        self.body.addWidget(self.steps_hint)
-        self.body.addWidget(self.steps)
-        self.admin = AdminPanel("oauth2", "Create the &link in Jira")
-        self.body.addWidget(self.admin)
 
         self.client_id = named(QLineEdit(), "oauth2ClientId", "Client ID")
         self.client_secret = named(QLineEdit(), "oauth2ClientSecret", "Client secret")
@@ -162,7 +155,9 @@ class OAuth2Page(AuthorizingPage):
         open_session = self.ctx.services.open_session
         self.run(
             "Creating the incoming link in Jira …",
-            lambda cancel, report: jobs.create_oauth2_client(open_session, target, plan, user, password),
+            lambda cancel, report: jobs.as_admin(
+                open_session, target, user, password, lambda session: admin.create_oauth2_client(session, plan)
+            ),
             self._client_created,
         )
 

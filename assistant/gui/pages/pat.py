@@ -133,7 +133,9 @@ class PatPage(MethodFlowPage):
         open_session = self.ctx.services.open_session
         self.run(
             f"Creating a token as {user} …",
-            lambda cancel, report: jobs.create_personal_token(open_session, target, plan, user, password),
+            lambda cancel, report: jobs.as_admin(
+                open_session, target, user, password, lambda session: admin.create_personal_token(session, plan)
+            ),
             self._created,
         )
 
