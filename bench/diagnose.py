@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from assistant.core.profiles import default_profile  # noqa: E402
 from assistant.diagnostics.checks import CHECKS  # noqa: E402
 from assistant.diagnostics.context import DiagnosticContext  # noqa: E402
 from assistant.diagnostics.runner import diagnose  # noqa: E402
+from tests.integration.cli_helpers import sandbox_process  # noqa: E402
 from tests.integration.diag_servers import black_hole  # noqa: E402
 
 
@@ -55,14 +55,6 @@ def bench_black_hole(timeout: float) -> None:
     print(f"  interpreter start-up     {startup:6.2f} s   (`jira-link-assistant --version`)")
 
 
-def start_sandbox() -> tuple[subprocess.Popen[str], dict[str, Any]]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "sandbox", "--tls"], stdout=subprocess.PIPE, text=True, cwd=ROOT
-    )
-    assert process.stdout is not None
-    return process, json.loads(process.stdout.readline())
-
-
 def diagnose_once(info: dict[str, Any], write: bool) -> tuple[float, int, int, str]:
     service = info["service_account"]
     connection = Connection(
@@ -84,14 +76,10 @@ def diagnose_once(info: dict[str, Any], write: bool) -> tuple[float, int, int, s
 
 
 def bench_sandbox(runs: int) -> None:
-    process, info = start_sandbox()
-    try:
+    with sandbox_process("--tls") as info:
         cold = diagnose_once(info, write=False)
         read = [diagnose_once(info, write=False) for _ in range(runs)]
         write = [diagnose_once(info, write=True) for _ in range(max(3, runs // 2))]
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=10)
     print(f"full diagnosis against the sandbox over HTTPS (basic, project DEMO), {runs} runs, medians")
     print(f"  first of a process       {cold[0] * 1000:7.1f} ms   (loads the OS trust store once)")
     for label, results in (("11 checks, no write", read), ("with the write test", write)):

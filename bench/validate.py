@@ -10,9 +10,7 @@ handshake per chain; wall time ≤ 1.2 × curl's.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -27,16 +25,9 @@ from assistant.core.profiles import default_profile  # noqa: E402
 from assistant.jira.auth import attach  # noqa: E402
 from assistant.jira.session import Target, open_session  # noqa: E402
 from assistant.jira.validation import ValidationChain  # noqa: E402
+from tests.integration.cli_helpers import sandbox_process  # noqa: E402
 
 PATHS = ("/rest/api/2/serverInfo", "/rest/api/2/myself", "/rest/api/2/mypermissions?projectKey=DEMO")
-
-
-def start_sandbox() -> tuple[subprocess.Popen[str], dict[str, object]]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "sandbox", "--tls"], stdout=subprocess.PIPE, text=True, cwd=ROOT
-    )
-    assert process.stdout is not None
-    return process, json.loads(process.stdout.readline())
 
 
 def chain_once(info: dict[str, object], write: bool) -> tuple[float, int, int, bool]:
@@ -69,17 +60,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
     curl = shutil.which("curl")
-    process, info = start_sandbox()
-    try:
+    with sandbox_process("--tls") as info:
         cold = chain_once(info, write=False)  # the first chain of a process loads the OS trust store
         for _ in range(3):
             chain_once(info, write=False)
         read = [chain_once(info, write=False) for _ in range(args.runs)]
         write = [chain_once(info, write=True) for _ in range(max(5, args.runs // 3))]
         floor = [curl_once(info, curl) for _ in range(args.runs)] if curl else []
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=10)
     print(f"validation chain against the sandbox over HTTPS, {args.runs} runs, medians")
     print(f"  first chain of a process {cold[0] * 1000:8.1f} ms   (includes loading the OS trust store once)")
     for label, runs in (("read chain (3 calls)", read), ("with write round-trip", write)):
