@@ -19,6 +19,9 @@ from assistant.gui.widgets.basics import BusyIndicator
 from assistant.gui.widgets.problem import ProblemView
 from assistant.gui.worker import Job, Worker
 
+# The file dialogs that open or save connector bundles.
+BUNDLE_FILTER = "Connector bundles (*.bundle.json *.json);;All files (*)"
+
 
 class FlowPage(QWizardPage):
     page_id: PageId

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 
 from assistant.core.flow import DiagnoseSource
 from assistant.gui.diagnose_jobs import AUTH_CHOICES, Typed
+from assistant.gui.pages.base import BUNDLE_FILTER
 from assistant.gui.pages.jira import CA_FILTER
 from assistant.gui.widgets.basics import buddy, named
 
-BUNDLE_FILTER = "Connector bundles (*.bundle.json *.json);;All files (*)"
 _SECRET_LABELS = {"basic": "Pass&word:", "pat": "&Token:", "oauth2": "Access &token:", "oauth1": "Access &token:"}
 
 

@@ -28,12 +28,11 @@ from PySide6.QtWidgets import (
 from assistant.core.flow import PageId
 from assistant.gui import bundle_jobs
 from assistant.gui.model import WizardContext
-from assistant.gui.pages.base import FlowPage
+from assistant.gui.pages.base import BUNDLE_FILTER, FlowPage
 from assistant.gui.widgets.basics import buddy, named, wrapped
 from assistant.gui.worker import Report
 
 MIN_PASSPHRASE = 8
-BUNDLE_FILTER = "Connector bundles (*.bundle.json *.json);;All files (*)"
 _MODES = (
     ("encrypted", "&Sealed with a passphrase (recommended)", "The secrets are encrypted; the importer types the "
      "passphrase, which travels separately."),

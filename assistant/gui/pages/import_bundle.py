@@ -26,15 +26,13 @@ from assistant.core.connection import Connection
 from assistant.core.flow import PageId
 from assistant.gui import bundle_jobs
 from assistant.gui.model import WizardContext
-from assistant.gui.pages.base import FlowPage
+from assistant.gui.pages.base import BUNDLE_FILTER, FlowPage
 from assistant.gui.widgets.basics import buddy, named, wrapped
 from assistant.gui.worker import Report
 from assistant.jira.session import Target
 
 if TYPE_CHECKING:
     from assistant.bundle import OpenedBundle
-
-BUNDLE_FILTER = "Connector bundles (*.bundle.json *.json);;All files (*)"
 
 
 class ImportPage(FlowPage):

@@ -114,6 +114,15 @@ class AuthorizingPage(MethodFlowPage):
     authorize: AuthorizePanel
     authorization: jobs.Authorization | None
 
+    def wire_authorization(self) -> None:
+        """Connects the authorize panel's Authorize, Cancel and paste to this page's handlers."""
+        self.authorize.authorizeRequested.connect(self._authorize)
+        self.authorize.cancelRequested.connect(self._cancel_authorization)
+        self.authorize.pasteSubmitted.connect(self._pasted)
+
+    def _authorize(self) -> None:
+        raise TypeError(f"{type(self).__name__} must say how an authorization starts")
+
     def _authorized(self, result: Any) -> None:
         raise TypeError(f"{type(self).__name__} must say what an authorization yields")
 

@@ -139,9 +139,7 @@ class OAuth1Page(AuthorizingPage):
         for field in (self.consumer_key, self.consumer_name, self.app_url):
             field.textChanged.connect(self._link_changed)
         self.admin.sendRequested.connect(self._create_link)
-        self.authorize.authorizeRequested.connect(self._authorize)
-        self.authorize.cancelRequested.connect(self._cancel_authorization)
-        self.authorize.pasteSubmitted.connect(self._pasted)
+        self.wire_authorization()
 
     def initializePage(self) -> None:
         self._link_changed()

@@ -86,9 +86,7 @@ class OAuth2Page(AuthorizingPage):
         for field in (self.client_id, self.client_secret):
             field.textChanged.connect(self._client_changed)
         self.admin.sendRequested.connect(self._create_client)
-        self.authorize.authorizeRequested.connect(self._authorize)
-        self.authorize.cancelRequested.connect(self._cancel_authorization)
-        self.authorize.pasteSubmitted.connect(self._pasted)
+        self.wire_authorization()
 
     # Loading ------------------------------------------------------------------------------------------
 
